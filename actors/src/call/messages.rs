@@ -1,0 +1,93 @@
+//! The typed messages the actors of one call send each other.
+//!
+//! Audio travels on the shortest path (media session → transcoder → PersonaPlex link and back);
+//! everything that changes the call's course goes through the `CallSupervisor`.
+//!
+//! ```text
+//!  MediaStreamSession ──CallerAudio──▶ Transcoder ──UpstreamOgg──▶ PersonaPlexLink
+//!          ▲                               │   ▲                          │
+//!          └──────────AgentAudio───────────┘   └────────AgentOgg──────────┘
+//!          │                                                              │
+//!          └─ CallerEvent ──▶ CallSupervisor ◀── LinkEvent ───────────────┘
+//! ```
+
+use actix::prelude::*;
+use bytes::Bytes;
+
+/// Caller audio in the stream's wire format (mu-law or L16), as it arrived (usually 20 ms).
+#[derive(Message, Debug)]
+#[rtype(result = "()")]
+pub struct CallerAudio(pub Vec<u8>);
+
+/// One 20 ms frame of agent audio in the stream's wire format, ready for SignalWire.
+#[derive(Message, Debug)]
+#[rtype(result = "()")]
+pub struct AgentAudio(pub Vec<u8>);
+
+/// Bytes of the Ogg/Opus stream for PersonaPlex (header pages or audio pages).
+#[derive(Message, Debug)]
+#[rtype(result = "()")]
+pub struct UpstreamOgg(pub Bytes);
+
+/// Bytes of PersonaPlex's Ogg/Opus stream, exactly as received (pages may be split or joined).
+#[derive(Message, Debug)]
+#[rtype(result = "()")]
+pub struct AgentOgg(pub Bytes);
+
+/// Tells the transcoder a PersonaPlex session has shaken hands: start a fresh Ogg stream (new
+/// serial, BOS page first) towards `to_agent` and forget the previous session's incoming stream.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct AttachAgent {
+    pub to_agent: Recipient<UpstreamOgg>,
+}
+
+/// Tells the transcoder the PersonaPlex session is gone: send nothing until the next attach.
+#[derive(Message, Debug)]
+#[rtype(result = "()")]
+pub struct DetachAgent;
+
+/// What the caller's side reports to the supervisor.
+#[derive(Message, Debug)]
+#[rtype(result = "()")]
+pub enum CallerEvent {
+    /// SignalWire played the audio before this mark.
+    MarkPlayed(String),
+    /// The caller pressed a key.
+    Dtmf(String),
+    /// SignalWire sent `stop`, or the socket closed: the call is over.
+    Hangup { reason: String },
+}
+
+/// What the PersonaPlex link reports to the supervisor.
+#[derive(Message, Debug)]
+#[rtype(result = "()")]
+pub enum LinkEvent {
+    /// The WebSocket is up; the server is prefilling its prompts.
+    Connected,
+    /// The `0x00` handshake arrived: the session is live and may receive audio.
+    Handshake,
+    /// One `0x02` text piece of the agent's own speech.
+    Text(String),
+    /// The link is gone (closed, failed to connect, no handshake in time, protocol error).
+    Failed(String),
+}
+
+/// Instructions from the supervisor to the media session.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub enum MediaCommand {
+    /// Send a `mark` after the audio queued so far.
+    Mark(String),
+    /// Send `clear`: drop whatever SignalWire still has queued (barge-in).
+    Clear,
+    /// End the call from our side: close the media socket.
+    Close,
+    /// Send caller audio here from now on (the call's transcoder).
+    RouteCallerAudio(Recipient<CallerAudio>),
+}
+
+/// Stops an actor of the call tree (sent by the supervisor when the call ends).
+#[derive(Message, Debug)]
+#[rtype(result = "()")]
+pub struct Shutdown;

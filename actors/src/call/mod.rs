@@ -1,0 +1,47 @@
+//! The per-call actor tree.
+//!
+//! ```text
+//!                      CallSupervisor  (one per call; registered in the CallRegistry)
+//!                     /       |       \
+//!   MediaStreamSession   Transcoder   PersonaPlexLink
+//!   (SignalWire socket)  (codecs)     (PersonaPlex socket)
+//! ```
+//!
+//! The media session exists first (it is the socket); its `start` event creates the supervisor,
+//! which starts the rest. Messages are in [`messages`].
+
+pub mod media_session;
+pub mod messages;
+pub mod personaplex_link;
+pub mod registry;
+pub mod supervisor;
+pub mod tls;
+pub mod transcoder;
+pub mod transcript;
+
+use std::sync::Arc;
+
+pub use media_session::MediaStreamSession;
+pub use personaplex_link::{LinkSettings, PersonaPlexLink};
+pub use registry::{CallRegistry, CallSnapshot, CallState, CallStats};
+pub use supervisor::{CallSetup, CallSupervisor};
+
+/// Per-process settings every call reads; built once from the configuration.
+#[derive(Debug, Clone)]
+pub struct CallSettings {
+    /// How to reach PersonaPlex; `None` when it is disabled.
+    pub link: Option<Arc<LinkSettings>>,
+    /// Opus bitrate of the caller audio sent to PersonaPlex.
+    pub opus_bitrate: i32,
+    /// Largest SignalWire message accepted; larger ones are dropped and logged.
+    pub max_message_bytes: usize,
+    /// How many times a call may restart its PersonaPlex session.
+    pub restart_budget: u32,
+}
+
+/// What a new call needs from the process: settings and the shared call table.
+#[derive(Debug, Clone)]
+pub struct CallContext {
+    pub settings: Arc<CallSettings>,
+    pub registry: CallRegistry,
+}

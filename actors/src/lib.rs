@@ -1,0 +1,16 @@
+//! The per-call machinery of switchboard.
+//!
+//! Two layers live here, kept apart on purpose:
+//!
+//! * **Pure logic** with no actix in it: [`codec`] (mu-law, L16, resampling, Opus), [`ogg`]
+//!   (page writer and push-based page reader), [`transcode`] (the two audio directions of a call
+//!   as plain structs) and [`protocol`] (SignalWire media-stream JSON and PersonaPlex frames).
+//!   Each is unit-tested on its own and benchmarked without a runtime.
+//! * **The actor tree** in [`call`]: thin actix actors that own that logic, one per concern, and
+//!   move typed messages between each other under a `CallSupervisor`.
+
+pub mod call;
+pub mod codec;
+pub mod ogg;
+pub mod protocol;
+pub mod transcode;

@@ -1,0 +1,106 @@
+use super::*;
+
+fn repo_config() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config.toml")).unwrap()
+}
+
+fn no_env() -> Vec<(String, String)> {
+    Vec::new()
+}
+
+fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+#[test]
+fn shipped_config_is_valid_and_matches_defaults() {
+    let config = Config::from_toml(&repo_config(), no_env()).unwrap();
+    let defaults = Config::default();
+    // The documented file and the built-in defaults must not drift apart.
+    assert_eq!(
+        toml::to_string(&config).unwrap(),
+        toml::to_string(&defaults).unwrap()
+    );
+}
+
+#[test]
+fn personaplex_env_overrides_win() {
+    let config = Config::from_toml(
+        &repo_config(),
+        env(&[
+            ("ATLAS_PERSONAPLEX_HOST", "gpu-7.internal"),
+            ("ATLAS_PERSONAPLEX_PORT", "9443"),
+            ("ATLAS_PERSONAPLEX_VOICE_PROMPT", "NATM1"),
+            ("ATLAS_PERSONAPLEX_TEXT_PROMPT", "You are Ada."),
+            ("ATLAS_PERSONAPLEX_USE_SSL", "true"),
+            ("ATLAS_SERVER_ADMIN_TOKEN", "1234"),
+            ("PATH", "/usr/bin"),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(config.personaplex.host, "gpu-7.internal");
+    assert_eq!(config.personaplex.port, 9443);
+    assert_eq!(config.personaplex.voice_prompt, "NATM1");
+    assert_eq!(config.personaplex.text_prompt, "You are Ada.");
+    assert!(config.personaplex.use_ssl);
+    // A numeric-looking value for a string key stays a string.
+    assert_eq!(config.server.admin_token, "1234");
+    let url = config.chat_url().unwrap();
+    assert!(url.as_str().starts_with("wss://gpu-7.internal:9443/api/chat?"), "{url}");
+}
+
+#[test]
+fn optional_key_from_env() {
+    let config = Config::from_toml(&repo_config(), env(&[("ATLAS_PERSONAPLEX_SEED", "7")])).unwrap();
+    assert_eq!(config.personaplex.seed, Some(7));
+}
+
+#[test]
+fn unknown_keys_are_errors() {
+    let err = Config::from_toml("[server]\nlisen = \"1.2.3.4:5\"\n", no_env()).unwrap_err();
+    assert!(format!("{err:#}").contains("lisen"), "{err:#}");
+    let err = Config::from_toml("[srever]\n", no_env()).unwrap_err();
+    assert!(format!("{err:#}").contains("srever"), "{err:#}");
+    let err = Config::from_toml("", env(&[("ATLAS_PERSONAPLEX_HOTS", "x")])).unwrap_err();
+    assert!(format!("{err:#}").contains("hots"), "{err:#}");
+    let err = Config::from_toml("", env(&[("ATLAS_NOPE_X", "x")])).unwrap_err();
+    assert!(format!("{err:#}").contains("ATLAS_NOPE_X"), "{err:#}");
+}
+
+#[test]
+fn bad_values_are_clear_errors() {
+    let err = Config::from_toml("", env(&[("ATLAS_PERSONAPLEX_PORT", "eighty")])).unwrap_err();
+    assert!(format!("{err:#}").contains("ATLAS_PERSONAPLEX_PORT"), "{err:#}");
+    let err = Config::from_toml("[server]\npublic_base_url = \"not a url\"\n", no_env()).unwrap_err();
+    assert!(format!("{err:#}").contains("public_base_url"), "{err:#}");
+    let err = Config::from_toml("[server]\npublic_base_url = \"https://x.example/?a=1\"\n", no_env()).unwrap_err();
+    assert!(format!("{err:#}").contains("query"), "{err:#}");
+    let err = Config::from_toml("[personaplex]\ntext_prompt = \"  \"\n", no_env()).unwrap_err();
+    assert!(format!("{err:#}").contains("text_prompt"), "{err:#}");
+    let err = Config::from_toml("[personaplex]\nca_file = \"/nonexistent/ca.pem\"\n", no_env()).unwrap_err();
+    assert!(format!("{err:#}").contains("ca_file"), "{err:#}");
+    let err = Config::from_toml("[signalwire]\ncodec = \"OPUS@48000h\"\n", no_env()).unwrap_err();
+    assert!(format!("{err:#}").contains("codec"), "{err:#}");
+    let err = Config::from_toml("[personaplex]\nvoice_prompt = \"../etc/x.pt\"\n", no_env()).unwrap_err();
+    assert!(format!("{err:#}").contains("URL"), "{err:#}");
+}
+
+#[test]
+fn redaction_hides_every_secret() {
+    let mut config = Config::default();
+    config.signalwire.signing_key = "sk-very-secret".into();
+    config.signalwire.media_token = "media-very-secret".into();
+    config.server.admin_token = "admin-very-secret".into();
+    let shown = config.redacted_toml();
+    assert!(!shown.contains("very-secret"), "{shown}");
+    assert_eq!(shown.matches(REDACTED).count(), 3, "{shown}");
+}
+
+#[test]
+fn media_stream_url_follows_public_base_url() {
+    let mut config = Config::default();
+    config.server.public_base_url = "https://voice.example.com/".into();
+    assert_eq!(config.media_stream_url(), "wss://voice.example.com/signalwire/media");
+    config.server.public_base_url = "http://127.0.0.1:8080".into();
+    assert_eq!(config.media_stream_url(), "ws://127.0.0.1:8080/signalwire/media");
+}

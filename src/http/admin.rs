@@ -1,0 +1,22 @@
+//! The admin API: what is going on right now.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::json;
+
+use super::auth::has_bearer;
+use super::AppState;
+
+/// `GET /healthz`: the process is up and serving.
+pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "status": "ok", "live_calls": state.calls.registry.len() }))
+}
+
+/// `GET /admin/calls`: every live call (bearer token from `server.admin_token`).
+pub async fn calls(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    if !has_bearer(&req, &state.config.server.admin_token) {
+        return HttpResponse::Unauthorized()
+            .insert_header(("WWW-Authenticate", "Bearer"))
+            .json(json!({ "error": "missing or wrong bearer token" }));
+    }
+    HttpResponse::Ok().json(json!({ "calls": state.calls.registry.snapshot() }))
+}

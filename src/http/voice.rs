@@ -1,0 +1,114 @@
+//! SignalWire's cXML webhooks: the incoming call and the status callbacks.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use actors::call::registry::mask_number;
+
+use super::AppState;
+use crate::signalwire::{cxml, signature};
+
+/// The signature headers SignalWire (and its Twilio-compatible alias) may send.
+const SIGNATURE_HEADERS: [&str; 2] = ["X-SignalWire-Signature", "X-Twilio-Signature"];
+
+/// A webhook request after its signature was checked.
+struct Webhook {
+    params: Vec<(String, String)>,
+}
+
+impl Webhook {
+    fn get(&self, name: &str) -> &str {
+        self.params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
+    }
+}
+
+/// Parses the form parameters and checks the signature when a signing key is configured.
+///
+/// `Err` is the response to send: 403 for a bad signature, 400 for a body that is not a form.
+fn verify(req: &HttpRequest, body: &[u8], state: &AppState) -> Result<Webhook, HttpResponse> {
+    // GET webhooks carry their fields in the query; POST ones in the form body.
+    let form: &[u8] = if req.method() == actix_web::http::Method::GET { req.query_string().as_bytes() } else { body };
+    let params: Vec<(String, String)> = url::form_urlencoded::parse(form).into_owned().collect();
+    let key = &state.config.signalwire.signing_key;
+    if key.is_empty() {
+        return Ok(Webhook { params });
+    }
+    let Some(given) = SIGNATURE_HEADERS
+        .iter()
+        .find_map(|h| req.headers().get(*h))
+        .and_then(|v| v.to_str().ok())
+    else {
+        log::warn!("webhook {} refused: no signature header", req.path());
+        return Err(HttpResponse::Forbidden().body("missing signature"));
+    };
+    // Behind a proxy the Host header is not what SignalWire called: rebuild the URL from the
+    // configured public base URL.
+    let mut url = format!("{}{}", state.config.server.public_base_url.trim_end_matches('/'), req.path());
+    if !req.query_string().is_empty() {
+        url.push('?');
+        url.push_str(req.query_string());
+    }
+    let valid = if url.contains("bodySHA256=") {
+        signature::verify_json_body(key, &url, body, given)
+    } else {
+        let signed_params: &[(String, String)] = if req.method() == actix_web::http::Method::GET { &[] } else { &params };
+        signature::verify(key, &url, signed_params, given)
+    };
+    if valid {
+        Ok(Webhook { params })
+    } else {
+        log::warn!("webhook {} refused: signature does not match", req.path());
+        Err(HttpResponse::Forbidden().body("invalid signature"))
+    }
+}
+
+/// `POST /signalwire/voice`: answers an incoming call with a bidirectional media stream.
+pub async fn incoming_call(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>) -> HttpResponse {
+    let hook = match verify(&req, &body, &state) {
+        Ok(hook) => hook,
+        Err(refusal) => return refusal,
+    };
+    let (call_sid, from, to) = (hook.get("CallSid"), hook.get("From"), hook.get("To"));
+    if call_sid.is_empty() {
+        log::warn!("incoming-call webhook without CallSid refused");
+        return HttpResponse::BadRequest().body("CallSid is required");
+    }
+    log::info!(
+        "call {call_sid}: incoming from {} to {} ({})",
+        mask_number(from),
+        mask_number(to),
+        hook.get("CallStatus")
+    );
+    let config = &state.config;
+    let stream_url = config.media_stream_url();
+    let status_url = format!("{}/signalwire/status", config.server.public_base_url.trim_end_matches('/'));
+    let document = cxml::connect_stream(&cxml::StreamResponse {
+        url: &stream_url,
+        auth_bearer_token: &config.signalwire.media_token,
+        status_callback: Some(&status_url),
+        codec: Some(&config.signalwire.codec),
+        parameters: &[("from", from), ("to", to), ("callSid", call_sid)],
+    });
+    HttpResponse::Ok().content_type("text/xml; charset=utf-8").body(document)
+}
+
+/// `POST /signalwire/status`: stream and call status callbacks, recorded on the live call.
+pub async fn status_callback(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>) -> HttpResponse {
+    let hook = match verify(&req, &body, &state) {
+        Ok(hook) => hook,
+        Err(refusal) => return refusal,
+    };
+    let call_sid = hook.get("CallSid");
+    let event = [hook.get("StreamEvent"), hook.get("CallStatus")]
+        .into_iter()
+        .find(|e| !e.is_empty())
+        .unwrap_or("unknown");
+    let detail = match hook.get("StreamError") {
+        "" => event.to_string(),
+        error => format!("{event}: {error}"),
+    };
+    match state.calls.registry.get(call_sid) {
+        Some(call) => call.add_status_event(detail.clone()),
+        None => log::debug!("status callback for a call that is not live: {call_sid}"),
+    }
+    log::info!("call {call_sid}: status {detail}");
+    HttpResponse::NoContent().finish()
+}

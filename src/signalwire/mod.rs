@@ -1,0 +1,5 @@
+//! The SignalWire side of switchboard that is not the media stream: webhook signatures and the
+//! cXML documents we answer webhooks with. Pure functions, so the HTTP handlers stay thin.
+
+pub mod cxml;
+pub mod signature;
