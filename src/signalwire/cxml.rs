@@ -91,6 +91,7 @@ mod tests {
     use super::*;
     use quick_xml::events::Event;
     use quick_xml::Reader;
+    use quick_xml::XmlVersion;
 
     fn path(stack: &[String], name: &str) -> String {
         let mut p = stack.join("/");
@@ -104,8 +105,13 @@ mod tests {
         e.attributes()
             .map(|a| {
                 let a = a.unwrap();
-                let key = String::from_utf8(a.key.as_ref().to_vec()).unwrap();
-                (key, a.unescape_value().unwrap().into_owned())
+                let key = a.key.as_ref().to_owned();
+                (
+                    key,
+                    a.normalized_value(XmlVersion::Implicit1_0)
+                        .unwrap()
+                        .into_owned(),
+                )
             })
             .collect()
     }
@@ -117,23 +123,29 @@ mod tests {
         reader.config_mut().check_end_names = true;
         let (mut elements, mut text, mut stack) = (Vec::new(), String::new(), Vec::<String>::new());
         loop {
-            match reader.read_event().unwrap_or_else(|e| panic!("malformed XML {e}:\n{doc}")) {
+            match reader
+                .read_event()
+                .unwrap_or_else(|e| panic!("malformed XML {e}:\n{doc}"))
+            {
                 Event::Start(e) => {
-                    let name = String::from_utf8(e.name().as_ref().to_vec()).unwrap();
+                    let name = e.name().as_ref().to_owned();
                     elements.push((path(&stack, &name), attributes(&e)));
                     stack.push(name);
                 }
                 Event::Empty(e) => {
-                    let name = String::from_utf8(e.name().as_ref().to_vec()).unwrap();
+                    let name = e.name().as_ref().to_owned();
                     elements.push((path(&stack, &name), attributes(&e)));
                 }
                 Event::End(_) => {
                     stack.pop();
                 }
-                Event::Text(t) => text.push_str(&t.decode().unwrap()),
+                Event::Text(t) => text.push_str(&t.xml10_content()),
                 Event::GeneralRef(r) => {
-                    let name = r.decode().unwrap();
-                    text.push_str(match &*name {
+                    if let Some(c) = r.resolve_char_ref().unwrap() {
+                        text.push(c);
+                        continue;
+                    }
+                    text.push_str(match r.as_ref() {
                         "amp" => "&",
                         "lt" => "<",
                         "gt" => ">",
@@ -173,11 +185,24 @@ mod tests {
             ]
         );
         let attr = |i: usize, k: &str| {
-            elements[i].1.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+            elements[i]
+                .1
+                .iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.clone())
         };
-        assert_eq!(attr(2, "url").as_deref(), Some("wss://voice.example.com/media"));
-        assert_eq!(attr(2, "authBearerToken").as_deref(), Some("per-call-secret"));
-        assert_eq!(attr(2, "statusCallback").as_deref(), Some("https://voice.example.com/stream-status"));
+        assert_eq!(
+            attr(2, "url").as_deref(),
+            Some("wss://voice.example.com/media")
+        );
+        assert_eq!(
+            attr(2, "authBearerToken").as_deref(),
+            Some("per-call-secret")
+        );
+        assert_eq!(
+            attr(2, "statusCallback").as_deref(),
+            Some("https://voice.example.com/stream-status")
+        );
         assert_eq!(attr(2, "codec").as_deref(), Some("L16@16000h"));
         assert_eq!(attr(3, "name").as_deref(), Some("caller"));
         assert_eq!(attr(3, "value").as_deref(), Some("+15551234567"));
@@ -224,6 +249,9 @@ mod tests {
         let (elements, text) = parse(&doc);
         let paths: Vec<&str> = elements.iter().map(|(p, _)| p.as_str()).collect();
         assert_eq!(paths, ["Response", "Response/Say", "Response/Hangup"]);
-        assert!(text.contains("Sorry <all> lines & agents are \"busy\"."), "{text:?}");
+        assert!(
+            text.contains("Sorry <all> lines & agents are \"busy\"."),
+            "{text:?}"
+        );
     }
 }

@@ -48,9 +48,15 @@ pub fn verify(signing_key: &str, url: &str, params: &[(String, String)], signatu
 /// JSON-bodied webhooks: the URL carries `bodySHA256=<hex sha256 of body>` and the params are
 /// empty. Both the body hash and the URL signature must match.
 pub fn verify_json_body(signing_key: &str, url: &str, body: &[u8], signature: &str) -> bool {
-    let Some(claimed) = body_sha256_param(url) else { return false };
+    let Some(claimed) = body_sha256_param(url) else {
+        return false;
+    };
     let actual = hex(&Sha256::digest(body));
-    let hash_ok: bool = claimed.to_ascii_lowercase().as_bytes().ct_eq(actual.as_bytes()).into();
+    let hash_ok: bool = claimed
+        .to_ascii_lowercase()
+        .as_bytes()
+        .ct_eq(actual.as_bytes())
+        .into();
     // Evaluate both so the timing does not tell which check failed.
     let sig_ok = verify(signing_key, url, &[], signature);
     hash_ok & sig_ok
@@ -92,7 +98,9 @@ fn url_variants(url: &str) -> Vec<String> {
     let authority = &rest[..authority_len];
     // The port, if any, follows the last ':' after the userinfo and any IPv6 literal.
     let host_start = authority.rfind('@').map_or(0, |i| i + 1);
-    let after_v6 = authority[host_start..].rfind(']').map_or(host_start, |i| host_start + i + 1);
+    let after_v6 = authority[host_start..]
+        .rfind(']')
+        .map_or(host_start, |i| host_start + i + 1);
     let authority_end = scheme_len + authority_len;
     match authority[after_v6..].rfind(':') {
         Some(i) => {
@@ -101,7 +109,12 @@ fn url_variants(url: &str) -> Vec<String> {
                 out.push(format!("{}{}", &url[..port_start], &url[authority_end..]));
             }
         }
-        None => out.push(format!("{}{}{}", &url[..authority_end], default_port, &url[authority_end..])),
+        None => out.push(format!(
+            "{}{}{}",
+            &url[..authority_end],
+            default_port,
+            &url[authority_end..]
+        )),
     }
     out
 }
@@ -111,7 +124,10 @@ mod tests {
     use super::*;
 
     fn params(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     /// Twilio's documented example (same algorithm). Recomputed with:
@@ -150,7 +166,10 @@ mod tests {
             ("CallStatus", "ringing"),
         ]);
         let url = "https://example.com/signalwire/voice?tenant=acme";
-        assert_eq!(expected_signature("PSK_test_signing_key", url, &p), "Z2PjbsJ8AJncfc325ad+3rXgqVI=");
+        assert_eq!(
+            expected_signature("PSK_test_signing_key", url, &p),
+            "Z2PjbsJ8AJncfc325ad+3rXgqVI="
+        );
     }
 
     #[test]
@@ -159,17 +178,36 @@ mod tests {
         // 'https://mycompany.com:443/myapp.php?foo=1&bar=2').
         let sig_443 = "EpDEmp1PyjDYp77YxYU3GILBWzE=";
         assert!(verify("12345", DOC_URL, &doc_params(), sig_443));
-        assert!(verify("12345", "https://mycompany.com:443/myapp.php?foo=1&bar=2", &doc_params(), DOC_SIG));
+        assert!(verify(
+            "12345",
+            "https://mycompany.com:443/myapp.php?foo=1&bar=2",
+            &doc_params(),
+            DOC_SIG
+        ));
         // A non-default port is not a spelling of the same URL.
-        assert!(!verify("12345", "https://mycompany.com:8443/myapp.php?foo=1&bar=2", &doc_params(), DOC_SIG));
+        assert!(!verify(
+            "12345",
+            "https://mycompany.com:8443/myapp.php?foo=1&bar=2",
+            &doc_params(),
+            DOC_SIG
+        ));
     }
 
     #[test]
     fn url_variants_toggle_only_the_default_port() {
         assert_eq!(url_variants("http://h/x"), ["http://h/x", "http://h:80/x"]);
-        assert_eq!(url_variants("http://h:80?q"), ["http://h:80?q", "http://h?q"]);
-        assert_eq!(url_variants("HTTPS://u:p@h"), ["HTTPS://u:p@h", "HTTPS://u:p@h:443"]);
-        assert_eq!(url_variants("https://[::1]:443/a"), ["https://[::1]:443/a", "https://[::1]/a"]);
+        assert_eq!(
+            url_variants("http://h:80?q"),
+            ["http://h:80?q", "http://h?q"]
+        );
+        assert_eq!(
+            url_variants("HTTPS://u:p@h"),
+            ["HTTPS://u:p@h", "HTTPS://u:p@h:443"]
+        );
+        assert_eq!(
+            url_variants("https://[::1]:443/a"),
+            ["https://[::1]:443/a", "https://[::1]/a"]
+        );
         assert_eq!(url_variants("https://h:80/a"), ["https://h:80/a"]);
         assert_eq!(url_variants("ftp://h/a"), ["ftp://h/a"]);
     }
@@ -190,11 +228,21 @@ mod tests {
     #[test]
     fn wrong_key_url_or_signature_fails() {
         assert!(!verify("12346", DOC_URL, &doc_params(), DOC_SIG));
-        assert!(!verify("12345", "https://mycompany.com/myapp.php?foo=1&bar=3", &doc_params(), DOC_SIG));
+        assert!(!verify(
+            "12345",
+            "https://mycompany.com/myapp.php?foo=1&bar=3",
+            &doc_params(),
+            DOC_SIG
+        ));
         assert!(!verify("12345", DOC_URL, &doc_params(), ""));
         assert!(!verify("12345", DOC_URL, &doc_params(), "   "));
         assert!(!verify("12345", DOC_URL, &doc_params(), &DOC_SIG[..27]));
-        assert!(!verify("12345", DOC_URL, &doc_params(), "1/KCTR6DLpKmkAf8muzZqo1nDgQ="));
+        assert!(!verify(
+            "12345",
+            DOC_URL,
+            &doc_params(),
+            "1/KCTR6DLpKmkAf8muzZqo1nDgQ="
+        ));
     }
 
     #[test]
@@ -206,11 +254,26 @@ mod tests {
                    0b9de59eb60a4f54a2f3a4186143bd4dbfd5a32dbf06686799a9825f45deb966";
         let sig = "8da72edfTv/MiKXJfCUoRLXggM4=";
         assert!(verify_json_body("PSK_test_signing_key", url, body, sig));
-        assert!(!verify_json_body("PSK_test_signing_key", url, b"{\"CallSid\":\"abd\"}", sig));
+        assert!(!verify_json_body(
+            "PSK_test_signing_key",
+            url,
+            b"{\"CallSid\":\"abd\"}",
+            sig
+        ));
         assert!(!verify_json_body("wrong", url, body, sig));
-        assert!(!verify_json_body("PSK_test_signing_key", "https://example.com/status", body, sig));
+        assert!(!verify_json_body(
+            "PSK_test_signing_key",
+            "https://example.com/status",
+            body,
+            sig
+        ));
         // A correct hash is not enough without a matching signature.
         let bad_sig = expected_signature("PSK_test_signing_key", "https://example.com/other", &[]);
-        assert!(!verify_json_body("PSK_test_signing_key", url, body, &bad_sig));
+        assert!(!verify_json_body(
+            "PSK_test_signing_key",
+            url,
+            body,
+            &bad_sig
+        ));
     }
 }

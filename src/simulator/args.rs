@@ -20,7 +20,11 @@ pub struct CallArgs {
     pub out: PathBuf,
 
     /// Media-stream WebSocket URL of the server (what the cXML `<Stream url>` points to).
-    #[arg(long, value_name = "URL", default_value = "ws://127.0.0.1:8080/signalwire/media")]
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "ws://127.0.0.1:8080/signalwire/media"
+    )]
     pub url: String,
 
     /// Bearer token sent on the WebSocket upgrade, as SignalWire sends the `authBearerToken` of
@@ -81,7 +85,10 @@ impl Codec {
 }
 
 fn parse_tail_secs(s: &str) -> Result<f64, String> {
-    let v: f64 = s.trim().parse().map_err(|_| format!("not a number of seconds: {s:?}"))?;
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("not a number of seconds: {s:?}"))?;
     if v.is_finite() && (0.0..=3600.0).contains(&v) {
         Ok(v)
     } else {
@@ -102,9 +109,11 @@ mod tests {
 
     #[test]
     fn defaults_match_the_documented_usage() {
-        let a = Cli::try_parse_from(["x", "--audio", "in.wav", "--out", "out.wav"]).unwrap().args;
+        let a = Cli::try_parse_from(["x", "--audio", "in.wav", "--out", "out.wav"])
+            .unwrap()
+            .args;
         assert_eq!(a.url, "ws://127.0.0.1:8080/signalwire/media");
-        assert_eq!(a.codec, Codec::Pcmu);
+        assert_eq!(a.codec.wire_format(), WireFormat::Mulaw8k);
         assert_eq!(a.tail_secs, 2.0);
         assert_eq!(a.token, None);
         assert!(!a.insecure);
@@ -117,13 +126,28 @@ mod tests {
             argv.extend_from_slice(extra);
             Cli::try_parse_from(argv).map(|c| c.args)
         };
-        assert_eq!(parse(&["--codec", "l16-16000"]).unwrap().codec.wire_format(), WireFormat::L16 { rate: 16000 });
-        assert_eq!(parse(&["--codec", "l16-24000"]).unwrap().codec.wire_format(), WireFormat::L16 { rate: 24000 });
+        assert_eq!(
+            parse(&["--codec", "l16-16000"])
+                .unwrap()
+                .codec
+                .wire_format(),
+            WireFormat::L16 { rate: 16000 }
+        );
+        assert_eq!(
+            parse(&["--codec", "l16-24000"])
+                .unwrap()
+                .codec
+                .wire_format(),
+            WireFormat::L16 { rate: 24000 }
+        );
         assert!(parse(&["--codec", "opus"]).is_err());
         assert_eq!(parse(&["--tail-secs", "0.5"]).unwrap().tail_secs, 0.5);
         assert!(parse(&["--tail-secs", "-1"]).is_err());
         assert!(parse(&["--tail-secs", "NaN"]).is_err());
         let a = parse(&["--token", "T", "--call-sid", "CA1", "--insecure"]).unwrap();
-        assert_eq!((a.token.as_deref(), a.call_sid.as_deref(), a.insecure), (Some("T"), Some("CA1"), true));
+        assert_eq!(
+            (a.token.as_deref(), a.call_sid.as_deref(), a.insecure),
+            (Some("T"), Some("CA1"), true)
+        );
     }
 }

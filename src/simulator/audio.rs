@@ -13,9 +13,10 @@ use anyhow::{bail, Context};
 
 /// Reads `path` as mono 16-bit audio at `rate` Hz.
 pub fn load_wav(path: &Path, rate: u32) -> anyhow::Result<Vec<i16>> {
-    let reader =
-        hound::WavReader::open(path).with_context(|| format!("cannot read WAV {}", path.display()))?;
-    let (mono, from) = decode_mono(reader).with_context(|| format!("bad WAV {}", path.display()))?;
+    let reader = hound::WavReader::open(path)
+        .with_context(|| format!("cannot read WAV {}", path.display()))?;
+    let (mono, from) =
+        decode_mono(reader).with_context(|| format!("bad WAV {}", path.display()))?;
     resample(&mono, from, rate)
 }
 
@@ -24,7 +25,11 @@ pub fn decode_mono<R: Read>(reader: hound::WavReader<R>) -> anyhow::Result<(Vec<
     let spec = reader.spec();
     let channels = usize::from(spec.channels);
     if channels == 0 || spec.sample_rate == 0 {
-        bail!("WAV declares {} channels at {} Hz", spec.channels, spec.sample_rate);
+        bail!(
+            "WAV declares {} channels at {} Hz",
+            spec.channels,
+            spec.sample_rate
+        );
     }
     // Every sample as a float in [-1, 1), so integer depths and float files share one path.
     let samples: Vec<f32> = match spec.sample_format {
@@ -75,7 +80,12 @@ pub struct CallerAudio {
 
 impl CallerAudio {
     pub fn new(samples: Vec<i16>, frame_samples: usize, tail_frames: u64) -> Self {
-        CallerAudio { samples, frame_samples, next: 0, tail_frames }
+        CallerAudio {
+            samples,
+            frame_samples,
+            next: 0,
+            tail_frames,
+        }
     }
 
     /// Fills `frame` with the next frame (the last clip frame padded with silence). Returns false
@@ -130,7 +140,9 @@ impl Recorder {
 
     /// Fixes up the WAV header; without it the file claims to be empty.
     pub fn finish(self) -> anyhow::Result<()> {
-        self.writer.finalize().context("cannot finalize the output WAV")
+        self.writer
+            .finalize()
+            .context("cannot finalize the output WAV")
     }
 }
 
@@ -139,7 +151,10 @@ mod tests {
     use super::*;
     use std::io::Cursor;
 
-    fn wav_bytes(spec: hound::WavSpec, write: impl FnOnce(&mut hound::WavWriter<Cursor<&mut Vec<u8>>>)) -> Vec<u8> {
+    fn wav_bytes(
+        spec: hound::WavSpec,
+        write: impl FnOnce(&mut hound::WavWriter<Cursor<&mut Vec<u8>>>),
+    ) -> Vec<u8> {
         let mut buf = Vec::new();
         let mut w = hound::WavWriter::new(Cursor::new(&mut buf), spec).unwrap();
         write(&mut w);
@@ -148,7 +163,12 @@ mod tests {
     }
 
     fn spec(channels: u16, rate: u32, bits: u16, format: hound::SampleFormat) -> hound::WavSpec {
-        hound::WavSpec { channels, sample_rate: rate, bits_per_sample: bits, sample_format: format }
+        hound::WavSpec {
+            channels,
+            sample_rate: rate,
+            bits_per_sample: bits,
+            sample_format: format,
+        }
     }
 
     #[test]
@@ -172,7 +192,11 @@ mod tests {
             }
         });
         let (mono, _) = decode_mono(hound::WavReader::new(Cursor::new(bytes)).unwrap()).unwrap();
-        assert_eq!(mono, [16384, -32768, 32767], "out-of-range floats are clipped");
+        assert_eq!(
+            mono,
+            [16384, -32768, 32767],
+            "out-of-range floats are clipped"
+        );
         let bytes = wav_bytes(spec(1, 8000, 24, hound::SampleFormat::Int), |w| {
             w.write_sample(1i32 << 22).unwrap();
         });
@@ -188,8 +212,16 @@ mod tests {
             .collect();
         let out = resample(&input, 44100, 8000).unwrap();
         assert_eq!(out.len(), 8000);
-        let rms = (out[1000..7000].iter().map(|&s| f64::from(s).powi(2)).sum::<f64>() / 6000.0).sqrt();
-        assert!((6000.0..8000.0).contains(&rms), "rms {rms} of a 10000-peak sine");
+        let rms = (out[1000..7000]
+            .iter()
+            .map(|&s| f64::from(s).powi(2))
+            .sum::<f64>()
+            / 6000.0)
+            .sqrt();
+        assert!(
+            (6000.0..8000.0).contains(&rms),
+            "rms {rms} of a 10000-peak sine"
+        );
         assert_eq!(resample(&input[..100], 8000, 8000).unwrap(), &input[..100]);
     }
 
@@ -202,7 +234,10 @@ mod tests {
         while c.next_frame(&mut f) {
             frames.push(f.clone());
         }
-        assert_eq!(frames, [vec![1, 2], vec![3, 4], vec![5, 0], vec![0, 0], vec![0, 0]]);
+        assert_eq!(
+            frames,
+            [vec![1, 2], vec![3, 4], vec![5, 0], vec![0, 0], vec![0, 0]]
+        );
         assert!(!c.next_frame(&mut f));
         assert_eq!(c.remaining_frames(), 0);
     }

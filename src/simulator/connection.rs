@@ -35,11 +35,19 @@ pub async fn place_call(args: &CallArgs, samples: Vec<i16>) -> anyhow::Result<Su
         request = request.bearer_auth(token);
     }
     let began = Instant::now();
-    let (_response, framed) = request
-        .connect()
-        .await
-        .map_err(|e| anyhow!("cannot open the media stream at {}: {e}", args.url))?;
-    log::info!("connected to {} as call {} (stream {})", args.url, start.call_sid, start.stream_sid);
+    let (_response, framed) = request.connect().await.map_err(|e| {
+        anyhow!(
+            "cannot open the media stream at {}: {}",
+            args.url,
+            upgrade_error(&e)
+        )
+    })?;
+    log::info!(
+        "connected to {} as call {} (stream {})",
+        args.url,
+        start.call_sid,
+        start.stream_sid
+    );
     let (mut sink, mut stream) = framed.split();
 
     let mut recorder = Recorder::create(&args.out, wire.sample_rate())?;
@@ -49,10 +57,14 @@ pub async fn place_call(args: &CallArgs, samples: Vec<i16>) -> anyhow::Result<Su
 
     let mut text = String::new();
     write_connected(&mut text);
-    sink.send(Message::Text(text.clone().into())).await.context("sending `connected`")?;
+    sink.send(Message::Text(text.clone().into()))
+        .await
+        .context("sending `connected`")?;
     let mut seq = 1;
     write_start(seq, &start, &mut text);
-    sink.send(Message::Text(text.clone().into())).await.context("sending `start`")?;
+    sink.send(Message::Text(text.clone().into()))
+        .await
+        .context("sending `start`")?;
 
     let (mut frame, mut encoded, mut played) = (Vec::new(), Vec::new(), Vec::new());
     let mut replies = Vec::new();
@@ -124,7 +136,9 @@ pub async fn place_call(args: &CallArgs, samples: Vec<i16>) -> anyhow::Result<Su
         seq += 1;
         write_stop(seq, &mut text);
         let _ = sink.send(Message::Text(text.clone().into())).await;
-        let _ = sink.send(Message::Close(Some(CloseCode::Normal.into()))).await;
+        let _ = sink
+            .send(Message::Close(Some(CloseCode::Normal.into())))
+            .await;
         // Give the server a moment to answer the close; what it still sends is not played.
         let _ = tokio::time::timeout(Duration::from_secs(1), async {
             while let Some(Ok(f)) = stream.next().await {
@@ -135,8 +149,30 @@ pub async fn place_call(args: &CallArgs, samples: Vec<i16>) -> anyhow::Result<Su
         })
         .await;
     }
+    if emulator.pending_marks() > 0 {
+        log::info!(
+            "{} marks were still waiting for their audio at hang-up",
+            emulator.pending_marks()
+        );
+    }
     recorder.finish()?;
     Ok(emulator.summary(began.elapsed(), ended_by_server))
+}
+
+/// awc prints a refused upgrade as "Invalid response status" without the status: say it, and
+/// what it usually means.
+fn upgrade_error(e: &awc::error::WsClientError) -> String {
+    match e {
+        awc::error::WsClientError::InvalidResponseStatus(code)
+            if matches!(code.as_u16(), 401 | 403) =>
+        {
+            format!("the server answered {code}: wrong or missing --token?")
+        }
+        awc::error::WsClientError::InvalidResponseStatus(code) => {
+            format!("the server answered {code} instead of upgrading")
+        }
+        other => other.to_string(),
+    }
 }
 
 /// The `start` event SignalWire would send for this call.
@@ -163,7 +199,14 @@ fn uuid_like() -> String {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
 }
 
 /// An awc client for `url`; wss:// gets rustls with public roots, or no verification at all with
@@ -179,9 +222,15 @@ fn client(url: &str, insecure: bool) -> anyhow::Result<awc::Client> {
             Ok(builder.finish())
         }
         "wss" => {
-            let policy = if insecure { TrustPolicy::AcceptInvalid } else { TrustPolicy::PublicRoots };
+            let policy = if insecure {
+                TrustPolicy::AcceptInvalid
+            } else {
+                TrustPolicy::PublicRoots
+            };
             let tls = client_config(policy).map_err(|e| anyhow!(e))?;
-            Ok(builder.connector(awc::Connector::new().rustls_0_23(tls)).finish())
+            Ok(builder
+                .connector(awc::Connector::new().rustls_0_23(tls))
+                .finish())
         }
         other => bail!("--url must be ws:// or wss://, not {other}://"),
     }

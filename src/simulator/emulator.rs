@@ -55,7 +55,9 @@ impl Emulator {
     pub fn on_server_text(&mut self, text: &str, now: Instant, replies: &mut Vec<String>) {
         let msg = match parse_outbound_message(text) {
             Ok(msg) => msg,
-            Err(e) => return self.bad_frame(&format!("unparseable message ({e}): {}", preview(text))),
+            Err(e) => {
+                return self.bad_frame(&format!("unparseable message ({e}): {}", preview(text)))
+            }
         };
         if msg.stream_sid.as_deref() != Some(self.stream_sid.as_str()) {
             // SignalWire routes by streamSid: a message for another stream is not played.
@@ -76,7 +78,10 @@ impl Emulator {
             }
             Outbound::Clear => {
                 self.summary.clears += 1;
-                log::debug!("clear: dropping {} queued samples", self.playout.queued_samples());
+                log::debug!(
+                    "clear: dropping {} queued samples",
+                    self.playout.queued_samples()
+                );
                 for name in self.playout.clear() {
                     self.acknowledge(&name, replies);
                 }
@@ -126,6 +131,11 @@ impl Emulator {
         replies.push(out);
     }
 
+    /// Marks still waiting for their audio: at hang-up these are never echoed, as on a real call.
+    pub fn pending_marks(&self) -> usize {
+        self.playout.pending_marks()
+    }
+
     /// The figures of the call so far.
     pub fn summary(&self, duration: Duration, ended_by_server: bool) -> Summary {
         let latency = match (self.first_media_sent, self.first_audio) {
@@ -137,7 +147,8 @@ impl Emulator {
         Summary {
             duration_secs: duration.as_secs_f64(),
             first_audio_latency_ms: latency,
-            max_queue_ms: self.max_queue_samples as f64 * 1000.0 / f64::from(self.wire.sample_rate()),
+            max_queue_ms: self.max_queue_samples as f64 * 1000.0
+                / f64::from(self.wire.sample_rate()),
             ended_by_server,
             ..self.summary.clone()
         }

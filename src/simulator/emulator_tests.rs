@@ -42,7 +42,11 @@ fn media_is_played_and_marks_echoed_after_it() {
     e.media_sent(t0);
     let mut replies = Vec::new();
     // 30 ms of loud audio, then a mark: the mark is due after the second tick.
-    e.on_server_text(&media(SID, &[1000; 480], wire), t0 + Duration::from_millis(250), &mut replies);
+    e.on_server_text(
+        &media(SID, &[1000; 480], wire),
+        t0 + Duration::from_millis(250),
+        &mut replies,
+    );
     e.on_server_text(&mark("utt-1"), t0, &mut replies);
     assert!(replies.is_empty());
     let mut played = Vec::new();
@@ -55,7 +59,15 @@ fn media_is_played_and_marks_echoed_after_it() {
     assert_eq!(&played[160..], &[0; 160][..]);
     assert_eq!(echoed(&mut replies), ["utt-1"]);
     let s = e.summary(Duration::from_secs(1), false);
-    assert_eq!((s.frames_sent, s.frames_received, s.marks_received, s.marks_acknowledged), (1, 1, 1, 1));
+    assert_eq!(
+        (
+            s.frames_sent,
+            s.frames_received,
+            s.marks_received,
+            s.marks_acknowledged
+        ),
+        (1, 1, 1, 1)
+    );
     assert_eq!(s.first_audio_latency_ms, Some(250.0));
     assert_eq!(s.max_queue_ms, 30.0);
     assert_eq!(s.bad_frames, 0);
@@ -68,9 +80,20 @@ fn silence_does_not_count_as_first_audio() {
     let t0 = Instant::now();
     e.media_sent(t0);
     let mut replies = Vec::new();
-    e.on_server_text(&media(SID, &[0; 160], wire), t0 + Duration::from_millis(10), &mut replies);
-    assert_eq!(e.summary(Duration::ZERO, false).first_audio_latency_ms, None);
-    e.on_server_text(&media(SID, &[8000; 160], wire), t0 + Duration::from_millis(90), &mut replies);
+    e.on_server_text(
+        &media(SID, &[0; 160], wire),
+        t0 + Duration::from_millis(10),
+        &mut replies,
+    );
+    assert_eq!(
+        e.summary(Duration::ZERO, false).first_audio_latency_ms,
+        None
+    );
+    e.on_server_text(
+        &media(SID, &[8000; 160], wire),
+        t0 + Duration::from_millis(90),
+        &mut replies,
+    );
     let s = e.summary(Duration::ZERO, true);
     assert_eq!(s.first_audio_latency_ms, Some(90.0));
     assert_eq!(s.frames_received, 2);
@@ -95,7 +118,10 @@ fn clear_returns_pending_marks_at_once() {
     e.on_tick(&mut played, &mut replies);
     assert!(played.iter().all(|&s| s == 0), "queue flushed");
     let s = e.summary(Duration::ZERO, false);
-    assert_eq!((s.clears, s.marks_received, s.marks_acknowledged), (1, 2, 2));
+    assert_eq!(
+        (s.clears, s.marks_received, s.marks_acknowledged),
+        (1, 2, 2)
+    );
 }
 
 #[test]

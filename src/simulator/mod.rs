@@ -16,7 +16,10 @@ mod emulator;
 mod playout;
 mod summary;
 
-pub use args::{CallArgs, Codec};
+#[cfg(test)]
+mod e2e_tests;
+
+pub use args::CallArgs;
 pub use summary::Summary;
 
 /// Places one simulated call, prints its summary to stdout and returns it.

@@ -115,7 +115,11 @@ mod tests {
         assert_eq!(p.push_mark("m1".into()), None);
         p.push_audio(&[2; 4]);
         assert_eq!(p.push_mark("m2".into()), None);
-        assert_eq!(tick(&mut p).1, Vec::<String>::new(), "only 4 of 6 samples played");
+        assert_eq!(
+            tick(&mut p).1,
+            Vec::<String>::new(),
+            "only 4 of 6 samples played"
+        );
         assert_eq!(p.pending_marks(), 2);
         let (out, due, _) = tick(&mut p);
         assert_eq!(out, [1, 1, 2, 2]);

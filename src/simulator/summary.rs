@@ -32,10 +32,17 @@ pub struct Summary {
 
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let who = if self.ended_by_server { "the server" } else { "the caller" };
+        let who = if self.ended_by_server {
+            "the server"
+        } else {
+            "the caller"
+        };
         writeln!(f, "call ended by {who} after {:.2} s", self.duration_secs)?;
         match self.first_audio_latency_ms {
-            Some(ms) => writeln!(f, "  first agent audio: {ms:.0} ms after the caller's first frame")?,
+            Some(ms) => writeln!(
+                f,
+                "  first agent audio: {ms:.0} ms after the caller's first frame"
+            )?,
             None => writeln!(f, "  first agent audio: never (no audible audio received)")?,
         }
         writeln!(f, "  frames sent:       {}", self.frames_sent)?;
@@ -70,7 +77,18 @@ mod tests {
             ended_by_server: true,
         };
         let text = s.to_string();
-        for needle in ["the server", "12.35 s", "412 ms", "617", "580", "12 received", "11 acknowledged", "clears:            3", "240 ms", "bad frames:        2"] {
+        for needle in [
+            "the server",
+            "12.35 s",
+            "412 ms",
+            "617",
+            "580",
+            "12 received",
+            "11 acknowledged",
+            "clears:            3",
+            "240 ms",
+            "bad frames:        2",
+        ] {
             assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
         }
     }

@@ -127,8 +127,13 @@ impl Server {
             ]),
         ];
         for (section, line) in extra {
+            let key = line.split('=').next().unwrap_or("").trim();
             match sections.iter_mut().find(|(s, _)| s == section) {
-                Some((_, lines)) => lines.push(line.to_string()),
+                Some((_, lines)) => {
+                    // A key given again replaces the default line (TOML forbids duplicates).
+                    lines.retain(|l| l.split('=').next().unwrap_or("").trim() != key);
+                    lines.push(line.to_string());
+                }
                 None => sections.push((section.to_string(), vec![line.to_string()])),
             }
         }

@@ -149,7 +149,10 @@ mod tests {
     fn media_format_names() {
         let m = WireFormat::from_media_format;
         assert_eq!(m("audio/x-mulaw", 8000).unwrap(), WireFormat::Mulaw8k);
-        assert_eq!(m("audio/x-L16", 16000).unwrap(), WireFormat::L16 { rate: 16000 });
+        assert_eq!(
+            m("audio/x-L16", 16000).unwrap(),
+            WireFormat::L16 { rate: 16000 }
+        );
         assert!(m("audio/x-L16", 44100).is_err());
         assert!(m("audio/opus", 48000).is_err());
     }

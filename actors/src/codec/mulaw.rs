@@ -134,7 +134,10 @@ mod tests {
                 bound = bound.max((s as i32).abs() - 32124); // G.711 clips the top.
             }
             let err = (back - s as i32).abs();
-            assert!(err <= bound, "sample {s}: decoded {back}, error {err} > {bound}");
+            assert!(
+                err <= bound,
+                "sample {s}: decoded {back}, error {err} > {bound}"
+            );
             // Sign must survive (zero may go either way).
             if s.unsigned_abs() > 8 {
                 assert_eq!(back.signum(), (s as i32).signum(), "sample {s}");

@@ -110,7 +110,10 @@ impl OpusDecoder {
 /// Whether `samples` at 24 kHz is a duration Opus can put in one packet.
 fn is_frame_size(samples: usize) -> bool {
     // 2.5, 5, 10, 20, 40, 60 ms, and since libopus 1.2 also 80, 100, 120 ms.
-    matches!(samples, 60 | 120 | 240 | 480 | 960 | 1440 | 1920 | 2400 | 2880)
+    matches!(
+        samples,
+        60 | 120 | 240 | 480 | 960 | 1440 | 1920 | 2400 | 2880
+    )
 }
 
 #[cfg(test)]
@@ -169,7 +172,11 @@ mod tests {
         assert_eq!(out.len(), 1922);
         assert_eq!(&out[..2], &[9, 9]);
         assert!(dec.decode(&[], &mut out).is_err());
-        assert_eq!(out.len(), 1922, "failed decode must not leave samples behind");
+        assert_eq!(
+            out.len(),
+            1922,
+            "failed decode must not leave samples behind"
+        );
         // Code 3 packet claiming 63 frames of 60 ms: more than 120 ms, invalid.
         assert!(dec.decode(&[0xFB, 0x3F], &mut out).is_err());
         let mut seed = 1u32;

@@ -68,7 +68,11 @@ mod tests {
             for &b in data {
                 crc ^= (b as u32) << 24;
                 for _ in 0..8 {
-                    crc = if crc & 0x8000_0000 != 0 { (crc << 1) ^ POLY } else { crc << 1 };
+                    crc = if crc & 0x8000_0000 != 0 {
+                        (crc << 1) ^ POLY
+                    } else {
+                        crc << 1
+                    };
                 }
             }
             crc

@@ -135,7 +135,12 @@ impl OggPacketReader {
                     let (granule, serial, bos) = (page.granule, page.serial, page.bos);
                     if self.partial.is_empty() {
                         let data = &self.buf[from..to];
-                        return Ok(Some(OggPacket { data, granule, serial, bos }));
+                        return Ok(Some(OggPacket {
+                            data,
+                            granule,
+                            serial,
+                            bos,
+                        }));
                     }
                     if self.partial.len() + (to - from) > MAX_PACKET {
                         self.partial.clear();
@@ -144,7 +149,12 @@ impl OggPacketReader {
                     self.partial.extend_from_slice(&self.buf[from..to]);
                     self.partial_returned = true;
                     let data = &self.partial[..];
-                    return Ok(Some(OggPacket { data, granule, serial, bos }));
+                    return Ok(Some(OggPacket {
+                        data,
+                        granule,
+                        serial,
+                        bos,
+                    }));
                 }
                 // Page drained. A packet still open continues on the next page: keep its head.
                 let open = base + page.run_start..base + page.data;
@@ -193,7 +203,10 @@ impl OggPacketReader {
             if avail.len() < data_start {
                 return Ok(false);
             }
-            let body: usize = avail[HEADER_LEN..data_start].iter().map(|&l| l as usize).sum();
+            let body: usize = avail[HEADER_LEN..data_start]
+                .iter()
+                .map(|&l| l as usize)
+                .sum();
             let len = data_start + body;
             if avail.len() < len {
                 return Ok(false);

@@ -106,7 +106,11 @@ fn writer_page_layout() {
     for (i, page) in pages.iter().enumerate() {
         assert_eq!(&page[..4], b"OggS");
         assert_eq!(page[4], 0, "version");
-        assert_eq!(page[5], if i == 0 { FLAG_BOS } else { 0 }, "header type of page {i}");
+        assert_eq!(
+            page[5],
+            if i == 0 { FLAG_BOS } else { 0 },
+            "header type of page {i}"
+        );
         assert_eq!(&page[14..18], &0x0102_0304u32.to_le_bytes());
         assert_eq!(&page[18..22], &(i as u32).to_le_bytes(), "sequence");
         assert!(crc_ok(page), "CRC of page {i}");
@@ -140,7 +144,9 @@ fn opus_head_and_tags_bytes() {
     assert!(!is_opus_header(&[0x78, 1, 2]));
 
     let mut out = Vec::new();
-    OggOpusWriter::new(42).with_pre_skip(3840).write_headers(&mut out);
+    OggOpusWriter::new(42)
+        .with_pre_skip(3840)
+        .write_headers(&mut out);
     assert_eq!(&out[28 + 10..28 + 12], &3840u16.to_le_bytes());
 }
 

@@ -73,7 +73,7 @@ impl OggOpusWriter {
         head[9] = 1; // channels
         head[10..12].copy_from_slice(&self.pre_skip.to_le_bytes());
         head[12..16].copy_from_slice(&24_000u32.to_le_bytes()); // input rate, informational
-        // Bytes 16..18: output gain 0; byte 18: mapping family 0 (mono/stereo, no table).
+                                                                // Bytes 16..18: output gain 0; byte 18: mapping family 0 (mono/stereo, no table).
         self.write_pages(&[&head], 0, FLAG_BOS, out);
 
         let mut tags = [0u8; 8 + 4 + VENDOR.len() + 4];
@@ -127,9 +127,22 @@ impl OggOpusWriter {
             }
             // Body: the bytes laced above.
             let last = cursor.packet.min(packets.len() - 1);
-            for (i, packet) in packets.iter().enumerate().take(last + 1).skip(page_first.packet) {
-                let from = if i == page_first.packet { page_first.offset } else { 0 };
-                let to = if i == cursor.packet { cursor.offset } else { packet.len() };
+            for (i, packet) in packets
+                .iter()
+                .enumerate()
+                .take(last + 1)
+                .skip(page_first.packet)
+            {
+                let from = if i == page_first.packet {
+                    page_first.offset
+                } else {
+                    0
+                };
+                let to = if i == cursor.packet {
+                    cursor.offset
+                } else {
+                    packet.len()
+                };
                 out.extend_from_slice(&packet[from..to]);
             }
 

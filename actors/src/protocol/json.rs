@@ -84,7 +84,9 @@ pub(crate) fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>
             Ok(Some(v))
         }
         fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            u64::try_from(v).map(Some).map_err(|_| E::custom(format!("negative number {v}")))
+            u64::try_from(v)
+                .map(Some)
+                .map_err(|_| E::custom(format!("negative number {v}")))
         }
         fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
             // `8000.0` is still a number a peer may mean as an integer.
@@ -99,7 +101,9 @@ pub(crate) fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>
             if t.is_empty() {
                 return Ok(None);
             }
-            t.parse().map(Some).map_err(|_| E::custom(format!("expected digits, got {v:?}")))
+            t.parse()
+                .map(Some)
+                .map_err(|_| E::custom(format!("expected digits, got {v:?}")))
         }
         fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
             Ok(None)

@@ -26,7 +26,10 @@ pub enum ProtocolError {
     MissingEvent,
     /// A known event without a field it cannot work without.
     #[error("`{event}` message without `{field}`")]
-    MissingField { event: &'static str, field: &'static str },
+    MissingField {
+        event: &'static str,
+        field: &'static str,
+    },
     /// A media payload that is not standard base64.
     #[error("invalid base64 audio payload: {0}")]
     Base64(#[from] base64::DecodeError),
@@ -35,7 +38,11 @@ pub enum ProtocolError {
         "unsupported media format {encoding}@{sample_rate} with {channels} channel(s): expected \
          audio/x-mulaw@8000 or audio/x-L16@16000/24000, mono"
     )]
-    UnsupportedFormat { encoding: String, sample_rate: u32, channels: u16 },
+    UnsupportedFormat {
+        encoding: String,
+        sample_rate: u32,
+        channels: u16,
+    },
     /// A PersonaPlex WebSocket message with not even a kind byte.
     #[error("empty PersonaPlex message: no kind byte")]
     EmptyFrame,

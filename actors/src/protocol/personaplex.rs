@@ -65,21 +65,27 @@ impl ChatUrl<'_> {
     /// `ws(s)://host:port/api/chat?voice_prompt=NATF2.pt&text_prompt=…[&seed=N]`.
     pub fn build(&self) -> Result<url::Url, ProtocolError> {
         let voice = self.voice_prompt.trim();
-        let invalid = |reason| ProtocolError::InvalidVoice { voice: self.voice_prompt.into(), reason };
+        let invalid = |reason| ProtocolError::InvalidVoice {
+            voice: self.voice_prompt.into(),
+            reason,
+        };
         if voice.is_empty() || voice == ".pt" {
             return Err(invalid("empty voice name"));
         }
         if voice.contains(['/', '\\']) {
-            return Err(invalid("a directory part is refused by the server; give a bare name like NATF2"));
+            return Err(invalid(
+                "a directory part is refused by the server; give a bare name like NATF2",
+            ));
         }
         if self.text_prompt.trim().is_empty() {
             return Err(ProtocolError::EmptyTextPrompt);
         }
         let host = self.host.trim();
-        if host.is_empty()
-            || host.contains(|c: char| c.is_whitespace() || "/?#@".contains(c))
-        {
-            return Err(ProtocolError::InvalidAddress(format!("bad host {:?}", self.host)));
+        if host.is_empty() || host.contains(|c: char| c.is_whitespace() || "/?#@".contains(c)) {
+            return Err(ProtocolError::InvalidAddress(format!(
+                "bad host {:?}",
+                self.host
+            )));
         }
         // An IPv6 literal needs brackets in a URL.
         let bracketed = if host.contains(':') && !host.starts_with('[') {
@@ -119,28 +125,55 @@ mod tests {
     use super::*;
 
     fn url(voice: &str, text: &str, seed: Option<u64>) -> Result<url::Url, ProtocolError> {
-        ChatUrl { use_tls: true, host: "gpu1", port: 8998, voice_prompt: voice, text_prompt: text, seed }
-            .build()
+        ChatUrl {
+            use_tls: true,
+            host: "gpu1",
+            port: 8998,
+            voice_prompt: voice,
+            text_prompt: text,
+            seed,
+        }
+        .build()
     }
 
     fn query(u: &url::Url) -> Vec<(String, String)> {
-        u.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+        u.query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect()
     }
 
     #[test]
     fn frames_are_split_by_kind() {
         assert_eq!(parse_server_frame(&[0]).unwrap(), ServerFrame::Handshake);
-        assert_eq!(parse_server_frame(&[0, 1, 0, 0, 0, 2, 0, 0, 0]).unwrap(), ServerFrame::Handshake);
-        assert_eq!(parse_server_frame(&[1, b'O', b'g']).unwrap(), ServerFrame::Audio(b"Og"));
+        assert_eq!(
+            parse_server_frame(&[0, 1, 0, 0, 0, 2, 0, 0, 0]).unwrap(),
+            ServerFrame::Handshake
+        );
+        assert_eq!(
+            parse_server_frame(&[1, b'O', b'g']).unwrap(),
+            ServerFrame::Audio(b"Og")
+        );
         assert_eq!(parse_server_frame(&[1]).unwrap(), ServerFrame::Audio(b""));
-        assert_eq!(parse_server_frame(b"\x02 Hello").unwrap(), ServerFrame::Text(" Hello"));
-        assert_eq!(parse_server_frame(&[6, 1]).unwrap(), ServerFrame::Unknown(6));
+        assert_eq!(
+            parse_server_frame(b"\x02 Hello").unwrap(),
+            ServerFrame::Text(" Hello")
+        );
+        assert_eq!(
+            parse_server_frame(&[6, 1]).unwrap(),
+            ServerFrame::Unknown(6)
+        );
     }
 
     #[test]
     fn empty_messages_and_bad_text_are_errors() {
-        assert!(matches!(parse_server_frame(&[]), Err(ProtocolError::EmptyFrame)));
-        assert!(matches!(parse_server_frame(&[2, 0xff, 0xfe]), Err(ProtocolError::InvalidText(_))));
+        assert!(matches!(
+            parse_server_frame(&[]),
+            Err(ProtocolError::EmptyFrame)
+        ));
+        assert!(matches!(
+            parse_server_frame(&[2, 0xff, 0xfe]),
+            Err(ProtocolError::InvalidText(_))
+        ));
     }
 
     #[test]
@@ -158,11 +191,21 @@ mod tests {
         assert_eq!(u.path(), "/api/chat");
         assert_eq!(
             query(&u),
-            [("voice_prompt".into(), "NATF2.pt".into()), ("text_prompt".into(), "You are a receptionist.".into())]
+            [
+                ("voice_prompt".into(), "NATF2.pt".into()),
+                ("text_prompt".into(), "You are a receptionist.".into())
+            ]
         );
         let u = url("VARM4.pt", "x", None).unwrap();
         assert_eq!(query(&u)[0].1, "VARM4.pt", "no double extension");
-        let plain = ChatUrl { use_tls: false, host: "127.0.0.1", port: 1, voice_prompt: "a", text_prompt: "b", seed: None };
+        let plain = ChatUrl {
+            use_tls: false,
+            host: "127.0.0.1",
+            port: 1,
+            voice_prompt: "a",
+            text_prompt: "b",
+            seed: None,
+        };
         assert_eq!(plain.build().unwrap().scheme(), "ws");
     }
 
@@ -171,7 +214,10 @@ mod tests {
         let prompt = "Hi & bye = 100% + more?\nLine two: café 日本 #1";
         let u = url("NATM0", prompt, None).unwrap();
         let q = u.query().unwrap();
-        assert!(!q.contains(' ') && !q.contains('\n') && !q.contains('#'), "{q}");
+        assert!(
+            !q.contains(' ') && !q.contains('\n') && !q.contains('#'),
+            "{q}"
+        );
         assert!(q.contains("%20") && !q.contains('+'), "spaces as %20: {q}");
         assert_eq!(query(&u)[1], ("text_prompt".into(), prompt.into()));
         assert_eq!(u.fragment(), None);
@@ -186,20 +232,43 @@ mod tests {
 
     #[test]
     fn bad_voices_and_prompts_are_refused() {
-        for v in ["voices/NATF2", "..\\NATF2.pt", "/abs/NATF2.pt", "", "  ", ".pt"] {
-            assert!(matches!(url(v, "p", None), Err(ProtocolError::InvalidVoice { .. })), "{v:?}");
+        for v in [
+            "voices/NATF2",
+            "..\\NATF2.pt",
+            "/abs/NATF2.pt",
+            "",
+            "  ",
+            ".pt",
+        ] {
+            assert!(
+                matches!(url(v, "p", None), Err(ProtocolError::InvalidVoice { .. })),
+                "{v:?}"
+            );
         }
         for t in ["", "   ", "\n\t"] {
-            assert!(matches!(url("NATF2", t, None), Err(ProtocolError::EmptyTextPrompt)), "{t:?}");
+            assert!(
+                matches!(url("NATF2", t, None), Err(ProtocolError::EmptyTextPrompt)),
+                "{t:?}"
+            );
         }
     }
 
     #[test]
     fn hosts_are_checked_and_ipv6_is_bracketed() {
-        let mk = |host| ChatUrl { use_tls: false, host, port: 8998, voice_prompt: "a", text_prompt: "b", seed: None };
+        let mk = |host| ChatUrl {
+            use_tls: false,
+            host,
+            port: 8998,
+            voice_prompt: "a",
+            text_prompt: "b",
+            seed: None,
+        };
         assert_eq!(mk("::1").build().unwrap().host_str(), Some("[::1]"));
         for bad in ["", "evil.com/x", "a b", "user@host", "h?x"] {
-            assert!(matches!(mk(bad).build(), Err(ProtocolError::InvalidAddress(_))), "{bad:?}");
+            assert!(
+                matches!(mk(bad).build(), Err(ProtocolError::InvalidAddress(_))),
+                "{bad:?}"
+            );
         }
     }
 }

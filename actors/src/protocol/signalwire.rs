@@ -35,14 +35,24 @@ pub struct Inbound {
 /// and skipped instead of dropping the call.
 #[derive(Debug, Clone, PartialEq)]
 pub enum InboundEvent {
-    Connected { protocol: Option<String>, version: Option<String> },
+    Connected {
+        protocol: Option<String>,
+        version: Option<String>,
+    },
     Start(StartInfo),
     Media(MediaChunk),
-    Dtmf { digit: String, duration_ms: Option<u64> },
+    Dtmf {
+        digit: String,
+        duration_ms: Option<u64>,
+    },
     /// A mark we sent, returned once the audio queued before it was played to the caller.
-    Mark { name: String },
+    Mark {
+        name: String,
+    },
     Stop,
-    Unknown { event: String },
+    Unknown {
+        event: String,
+    },
 }
 
 /// The `start` event: the only message that reliably carries the `streamSid` (media and stop may
@@ -100,16 +110,22 @@ const L16: &str = "audio/x-L16";
 impl MediaFormat {
     /// SignalWire's default codec (`PCMU@8000h`), also assumed when `start` has no `mediaFormat`.
     pub fn pcmu() -> Self {
-        MediaFormat { encoding: MULAW.to_owned(), sample_rate: 8000, channels: 1 }
+        MediaFormat {
+            encoding: MULAW.to_owned(),
+            sample_rate: 8000,
+            channels: 1,
+        }
     }
 
     /// The `mediaFormat` SignalWire announces for a codec; used by the simulator.
     pub fn from_wire(format: WireFormat) -> Self {
         match format {
             WireFormat::Mulaw8k => Self::pcmu(),
-            WireFormat::L16 { rate } => {
-                MediaFormat { encoding: L16.to_owned(), sample_rate: rate, channels: 1 }
-            }
+            WireFormat::L16 { rate } => MediaFormat {
+                encoding: L16.to_owned(),
+                sample_rate: rate,
+                channels: 1,
+            },
         }
     }
 
@@ -118,9 +134,9 @@ impl MediaFormat {
         let enc = self.encoding.trim();
         let format = match self.sample_rate {
             8000 if enc.eq_ignore_ascii_case(MULAW) => Some(WireFormat::Mulaw8k),
-            16000 | 24000 if enc.eq_ignore_ascii_case(L16) => {
-                Some(WireFormat::L16 { rate: self.sample_rate })
-            }
+            16000 | 24000 if enc.eq_ignore_ascii_case(L16) => Some(WireFormat::L16 {
+                rate: self.sample_rate,
+            }),
             _ => None,
         };
         match format {
@@ -139,12 +155,19 @@ mod tests {
     use super::*;
 
     fn fmt(encoding: &str, sample_rate: u32, channels: u16) -> MediaFormat {
-        MediaFormat { encoding: encoding.into(), sample_rate, channels }
+        MediaFormat {
+            encoding: encoding.into(),
+            sample_rate,
+            channels,
+        }
     }
 
     #[test]
     fn supported_formats_map_to_wire_formats() {
-        assert_eq!(fmt("audio/x-mulaw", 8000, 1).wire_format().unwrap(), WireFormat::Mulaw8k);
+        assert_eq!(
+            fmt("audio/x-mulaw", 8000, 1).wire_format().unwrap(),
+            WireFormat::Mulaw8k
+        );
         assert_eq!(
             fmt("audio/x-L16", 16000, 1).wire_format().unwrap(),
             WireFormat::L16 { rate: 16000 }
@@ -165,7 +188,10 @@ mod tests {
             fmt("audio/x-alaw", 8000, 1),
         ] {
             let err = f.wire_format().unwrap_err();
-            assert!(matches!(err, ProtocolError::UnsupportedFormat { .. }), "{f:?}");
+            assert!(
+                matches!(err, ProtocolError::UnsupportedFormat { .. }),
+                "{f:?}"
+            );
             let msg = err.to_string();
             assert!(msg.contains(&f.encoding) && msg.contains("mono"), "{msg}");
         }
@@ -173,8 +199,11 @@ mod tests {
 
     #[test]
     fn from_wire_round_trips() {
-        for w in [WireFormat::Mulaw8k, WireFormat::L16 { rate: 16000 }, WireFormat::L16 { rate: 24000 }]
-        {
+        for w in [
+            WireFormat::Mulaw8k,
+            WireFormat::L16 { rate: 16000 },
+            WireFormat::L16 { rate: 24000 },
+        ] {
             assert_eq!(MediaFormat::from_wire(w).wire_format().unwrap(), w);
         }
     }

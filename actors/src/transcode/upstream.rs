@@ -34,7 +34,9 @@ impl Upstream {
     /// A pipeline for `format` whose Opus encoder runs at `opus_bitrate_bps`.
     pub fn new(format: WireFormat, opus_bitrate_bps: i32) -> Result<Self, CodecError> {
         let encoder = OpusEncoder::new(opus_bitrate_bps)?;
-        let pre_skip = encoder.lookahead().map_or(312, |l| (l * 2).min(u16::MAX as u32) as u16);
+        let pre_skip = encoder
+            .lookahead()
+            .map_or(312, |l| (l * 2).min(u16::MAX as u32) as u16);
         Ok(Self {
             format,
             resampler: Resampler::new(format.sample_rate(), OPUS_RATE)?,

@@ -48,11 +48,21 @@ pub fn write_start(seq: u64, start: &StartInfo, out: &mut String) {
     out.push_str("},\"mediaFormat\":{\"encoding\":");
     let f = &start.media_format;
     push_str_literal(out, &f.encoding);
-    let _ = write!(out, ",\"sampleRate\":{},\"channels\":{}}}}}}}", f.sample_rate, f.channels);
+    let _ = write!(
+        out,
+        ",\"sampleRate\":{},\"channels\":{}}}}}}}",
+        f.sample_rate, f.channels
+    );
 }
 
 /// One inbound `media` event; `chunk` and `timestamp` (ms since the stream began) as strings.
-pub fn write_inbound_media(seq: u64, chunk: u64, timestamp_ms: u64, audio: &[u8], out: &mut String) {
+pub fn write_inbound_media(
+    seq: u64,
+    chunk: u64,
+    timestamp_ms: u64,
+    audio: &[u8],
+    out: &mut String,
+) {
     out.clear();
     out.push_str("{\"event\":\"media\",\"sequenceNumber\":");
     push_u64_as_string(out, seq);
@@ -85,10 +95,17 @@ mod tests {
             account_sid: Some("acct".into()),
             call_sid: "call".into(),
             tracks: vec!["inbound".into()],
-            custom_parameters: [("from".to_string(), "+1555 & <x>".to_string()), ("to".into(), "+1666".into())]
-                .into_iter()
-                .collect(),
-            media_format: MediaFormat { encoding: "audio/x-L16".into(), sample_rate: 16000, channels: 1 },
+            custom_parameters: [
+                ("from".to_string(), "+1555 & <x>".to_string()),
+                ("to".into(), "+1666".into()),
+            ]
+            .into_iter()
+            .collect(),
+            media_format: MediaFormat {
+                encoding: "audio/x-L16".into(),
+                sample_rate: 16000,
+                channels: 1,
+            },
         }
     }
 
@@ -98,7 +115,10 @@ mod tests {
         write_connected(&mut out);
         assert_eq!(
             parse_inbound(&out).unwrap().event,
-            InboundEvent::Connected { protocol: Some("Call".into()), version: Some("0.2.0".into()) }
+            InboundEvent::Connected {
+                protocol: Some("Call".into()),
+                version: Some("0.2.0".into())
+            }
         );
     }
 

@@ -97,7 +97,10 @@ pub fn parse_inbound(text: &str) -> Result<Inbound, ProtocolError> {
     let raw: Raw = serde_json::from_str(text).map_err(json_error)?;
     let event_name = raw.event.ok_or(ProtocolError::MissingEvent)?.0;
     let event = match event_name.as_ref() {
-        "connected" => InboundEvent::Connected { protocol: raw.protocol, version: raw.version },
+        "connected" => InboundEvent::Connected {
+            protocol: raw.protocol,
+            version: raw.version,
+        },
         "start" => InboundEvent::Start(start_info(raw.start, raw.stream_sid)?),
         "media" => {
             let m = raw.media.ok_or(missing("media", "media"))?;
@@ -117,12 +120,19 @@ pub fn parse_inbound(text: &str) -> Result<Inbound, ProtocolError> {
         }
         "mark" => {
             let m = raw.mark.ok_or(missing("mark", "mark"))?;
-            InboundEvent::Mark { name: m.name.ok_or(missing("mark", "mark.name"))? }
+            InboundEvent::Mark {
+                name: m.name.ok_or(missing("mark", "mark.name"))?,
+            }
         }
         "stop" => InboundEvent::Stop,
-        _ => InboundEvent::Unknown { event: event_name.into_owned() },
+        _ => InboundEvent::Unknown {
+            event: event_name.into_owned(),
+        },
     };
-    Ok(Inbound { sequence_number: raw.sequence_number, event })
+    Ok(Inbound {
+        sequence_number: raw.sequence_number,
+        event,
+    })
 }
 
 fn start_info(
@@ -137,7 +147,9 @@ fn start_info(
     let media_format = match s.media_format {
         None => MediaFormat::pcmu(),
         Some(f) => MediaFormat {
-            encoding: f.encoding.ok_or(missing("start", "start.mediaFormat.encoding"))?,
+            encoding: f
+                .encoding
+                .ok_or(missing("start", "start.mediaFormat.encoding"))?,
             sample_rate: f
                 .sample_rate
                 .ok_or(missing("start", "start.mediaFormat.sampleRate"))?
@@ -178,10 +190,12 @@ pub(super) fn json_error(e: serde_json::Error) -> ProtocolError {
 /// whole call. Padding is optional: a peer that trims it still gets its audio played.
 pub fn decode_payload(b64: &str, out: &mut Vec<u8>) -> Result<(), ProtocolError> {
     out.clear();
-    STANDARD_PAD_INDIFFERENT.decode_vec(b64.trim(), out).map_err(|e| {
-        out.clear();
-        ProtocolError::Base64(e)
-    })
+    STANDARD_PAD_INDIFFERENT
+        .decode_vec(b64.trim(), out)
+        .map_err(|e| {
+            out.clear();
+            ProtocolError::Base64(e)
+        })
 }
 
 #[cfg(test)]

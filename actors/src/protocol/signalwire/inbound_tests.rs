@@ -3,7 +3,9 @@
 use super::*;
 
 fn event(text: &str) -> InboundEvent {
-    parse_inbound(text).unwrap_or_else(|e| panic!("{text}: {e}")).event
+    parse_inbound(text)
+        .unwrap_or_else(|e| panic!("{text}: {e}"))
+        .event
 }
 
 #[test]
@@ -12,7 +14,10 @@ fn connected_from_the_spec() {
     assert_eq!(m.sequence_number, None);
     assert_eq!(
         m.event,
-        InboundEvent::Connected { protocol: Some("Call".into()), version: Some("0.2.0".into()) }
+        InboundEvent::Connected {
+            protocol: Some("Call".into()),
+            version: Some("0.2.0".into())
+        }
     );
 }
 
@@ -25,12 +30,17 @@ fn start_from_the_spec() {
     )
     .unwrap();
     assert_eq!(m.sequence_number, Some(1));
-    let InboundEvent::Start(s) = m.event else { panic!("not start: {:?}", m.event) };
+    let InboundEvent::Start(s) = m.event else {
+        panic!("not start: {:?}", m.event)
+    };
     assert_eq!(s.stream_sid, "7d56");
     assert_eq!(s.account_sid.as_deref(), Some("b08d"));
     assert_eq!(s.call_sid, "76ac");
     assert_eq!(s.tracks, vec!["inbound".to_string()]);
-    assert_eq!(s.custom_parameters.get("caller").map(String::as_str), Some("+1555"));
+    assert_eq!(
+        s.custom_parameters.get("caller").map(String::as_str),
+        Some("+1555")
+    );
     assert_eq!(s.media_format, MediaFormat::pcmu());
 }
 
@@ -45,7 +55,10 @@ fn start_without_custom_parameters_or_account_and_with_unknown_fields() {
     assert!(s.custom_parameters.is_empty());
     assert!(s.tracks.is_empty());
     assert_eq!(s.account_sid, None);
-    assert_eq!(s.media_format.wire_format().unwrap(), crate::codec::WireFormat::L16 { rate: 16000 });
+    assert_eq!(
+        s.media_format.wire_format().unwrap(),
+        crate::codec::WireFormat::L16 { rate: 16000 }
+    );
 }
 
 #[test]
@@ -56,7 +69,10 @@ fn start_with_null_custom_parameters_and_l16_24k() {
     );
     let InboundEvent::Start(s) = e else { panic!() };
     assert!(s.custom_parameters.is_empty());
-    assert_eq!(s.media_format.wire_format().unwrap(), crate::codec::WireFormat::L16 { rate: 24000 });
+    assert_eq!(
+        s.media_format.wire_format().unwrap(),
+        crate::codec::WireFormat::L16 { rate: 24000 }
+    );
 }
 
 #[test]
@@ -74,7 +90,13 @@ fn start_missing_call_sid_or_stream_sid_is_a_clear_error() {
     let err = parse_inbound(r#"{"event":"start","start":{"callSid":"c"}}"#).unwrap_err();
     assert!(err.to_string().contains("start.streamSid"), "{err}");
     let err = parse_inbound(r#"{"event":"start"}"#).unwrap_err();
-    assert!(matches!(err, ProtocolError::MissingField { event: "start", field: "start" }));
+    assert!(matches!(
+        err,
+        ProtocolError::MissingField {
+            event: "start",
+            field: "start"
+        }
+    ));
 }
 
 #[test]
@@ -115,19 +137,32 @@ fn media_without_payload_is_an_error() {
 #[test]
 fn dtmf_mark_and_stop_from_the_spec() {
     assert_eq!(
-        event(r#"{"event":"dtmf","sequenceNumber":"123","streamSid":"x","dtmf":{"digit":"5","duration":2000}}"#),
-        InboundEvent::Dtmf { digit: "5".into(), duration_ms: Some(2000) }
+        event(
+            r#"{"event":"dtmf","sequenceNumber":"123","streamSid":"x","dtmf":{"digit":"5","duration":2000}}"#
+        ),
+        InboundEvent::Dtmf {
+            digit: "5".into(),
+            duration_ms: Some(2000)
+        }
     );
     assert_eq!(
         event(r#"{"event":"dtmf","dtmf":{"digit":7,"duration":"150"}}"#),
-        InboundEvent::Dtmf { digit: "7".into(), duration_ms: Some(150) }
+        InboundEvent::Dtmf {
+            digit: "7".into(),
+            duration_ms: Some(150)
+        }
     );
     assert_eq!(
         event(r#"{"event":"mark","streamSid":"x","mark":{"name":"utt-17"}}"#),
-        InboundEvent::Mark { name: "utt-17".into() }
+        InboundEvent::Mark {
+            name: "utt-17".into()
+        }
     );
     let stop = parse_inbound(r#"{"event":"stop","sequenceNumber":"999"}"#).unwrap();
-    assert_eq!((stop.sequence_number, stop.event), (Some(999), InboundEvent::Stop));
+    assert_eq!(
+        (stop.sequence_number, stop.event),
+        (Some(999), InboundEvent::Stop)
+    );
 }
 
 #[test]
@@ -142,20 +177,37 @@ fn stop_with_twilio_payload_still_parses() {
 fn unknown_events_are_kept_by_name() {
     assert_eq!(
         event(r#"{"event":"futureThing","sequenceNumber":"5","payload":{"a":1}}"#),
-        InboundEvent::Unknown { event: "futureThing".into() }
+        InboundEvent::Unknown {
+            event: "futureThing".into()
+        }
     );
 }
 
 #[test]
 fn errors_for_bad_input_say_what_is_wrong() {
-    assert!(matches!(parse_inbound("{not json"), Err(ProtocolError::InvalidJson(_))));
-    assert!(matches!(parse_inbound(""), Err(ProtocolError::InvalidJson(_))));
-    assert!(matches!(parse_inbound(r#"{"sequenceNumber":"1"}"#), Err(ProtocolError::MissingEvent)));
-    assert!(matches!(parse_inbound("[1,2]"), Err(ProtocolError::Malformed(_))));
+    assert!(matches!(
+        parse_inbound("{not json"),
+        Err(ProtocolError::InvalidJson(_))
+    ));
+    assert!(matches!(
+        parse_inbound(""),
+        Err(ProtocolError::InvalidJson(_))
+    ));
+    assert!(matches!(
+        parse_inbound(r#"{"sequenceNumber":"1"}"#),
+        Err(ProtocolError::MissingEvent)
+    ));
+    assert!(matches!(
+        parse_inbound("[1,2]"),
+        Err(ProtocolError::Malformed(_))
+    ));
     let err = parse_inbound(r#"{"event":"media","sequenceNumber":"abc","media":{"payload":""}}"#)
         .unwrap_err();
     assert!(matches!(err, ProtocolError::Malformed(_)), "{err}");
-    assert!(parse_inbound(r#"{"event":"mark","mark":{}}"#).unwrap_err().to_string().contains("mark.name"));
+    assert!(parse_inbound(r#"{"event":"mark","mark":{}}"#)
+        .unwrap_err()
+        .to_string()
+        .contains("mark.name"));
 }
 
 #[test]
@@ -173,7 +225,10 @@ fn decode_payload_reuses_the_buffer() {
 fn decode_payload_rejects_bad_base64() {
     let mut buf = vec![1];
     for bad in ["***", "AA AA", "AA-_", "A"] {
-        assert!(matches!(decode_payload(bad, &mut buf), Err(ProtocolError::Base64(_))), "{bad}");
+        assert!(
+            matches!(decode_payload(bad, &mut buf), Err(ProtocolError::Base64(_))),
+            "{bad}"
+        );
         assert!(buf.is_empty());
     }
 }

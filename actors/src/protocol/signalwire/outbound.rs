@@ -96,15 +96,26 @@ pub fn parse_outbound_message(text: &str) -> Result<OutboundMessage, ProtocolErr
                 .ok_or(missing("media", "media.payload"))?,
         },
         "mark" => Outbound::Mark {
-            name: raw.mark.and_then(|m| m.name).ok_or(missing("mark", "mark.name"))?,
+            name: raw
+                .mark
+                .and_then(|m| m.name)
+                .ok_or(missing("mark", "mark.name"))?,
         },
         "clear" => Outbound::Clear,
         "dtmf" => Outbound::Dtmf {
-            digit: raw.dtmf.and_then(|d| d.digit).ok_or(missing("dtmf", "dtmf.digit"))?,
+            digit: raw
+                .dtmf
+                .and_then(|d| d.digit)
+                .ok_or(missing("dtmf", "dtmf.digit"))?,
         },
-        _ => Outbound::Unknown { event: name.into_owned() },
+        _ => Outbound::Unknown {
+            event: name.into_owned(),
+        },
     };
-    Ok(OutboundMessage { stream_sid: raw.stream_sid, event })
+    Ok(OutboundMessage {
+        stream_sid: raw.stream_sid,
+        event,
+    })
 }
 
 /// Parses one message our server sent (see [`parse_outbound_message`] for its `streamSid`).
@@ -130,11 +141,17 @@ mod tests {
             json!({"event":"media","streamSid":"MZ1","media":{"payload":"AAEC/w=="}})
         );
         write_mark("MZ1", "utt-17", &mut out);
-        assert_eq!(value(&out), json!({"event":"mark","streamSid":"MZ1","mark":{"name":"utt-17"}}));
+        assert_eq!(
+            value(&out),
+            json!({"event":"mark","streamSid":"MZ1","mark":{"name":"utt-17"}})
+        );
         write_clear("MZ1", &mut out);
         assert_eq!(value(&out), json!({"event":"clear","streamSid":"MZ1"}));
         write_dtmf("MZ1", '#', &mut out);
-        assert_eq!(value(&out), json!({"event":"dtmf","streamSid":"MZ1","dtmf":{"digit":"#"}}));
+        assert_eq!(
+            value(&out),
+            json!({"event":"dtmf","streamSid":"MZ1","dtmf":{"digit":"#"}})
+        );
     }
 
     #[test]
@@ -143,7 +160,10 @@ mod tests {
         let name = "mark \"quoted\" </x> é";
         let mut out = String::new();
         write_mark(sid, name, &mut out);
-        assert_eq!(value(&out), json!({"event":"mark","streamSid":sid,"mark":{"name":name}}));
+        assert_eq!(
+            value(&out),
+            json!({"event":"mark","streamSid":sid,"mark":{"name":name}})
+        );
         let m = parse_outbound_message(&out).unwrap();
         assert_eq!(m.stream_sid.as_deref(), Some(sid));
         assert_eq!(m.event, Outbound::Mark { name: name.into() });
@@ -167,23 +187,39 @@ mod tests {
     fn parse_outbound_round_trips_every_writer() {
         let mut out = String::new();
         write_media("s", &[1, 2, 3], &mut out);
-        assert_eq!(parse_outbound(&out).unwrap(), Outbound::Media { payload: "AQID".into() });
+        assert_eq!(
+            parse_outbound(&out).unwrap(),
+            Outbound::Media {
+                payload: "AQID".into()
+            }
+        );
         write_clear("s", &mut out);
         assert_eq!(parse_outbound(&out).unwrap(), Outbound::Clear);
         write_dtmf("s", '5', &mut out);
-        assert_eq!(parse_outbound(&out).unwrap(), Outbound::Dtmf { digit: "5".into() });
+        assert_eq!(
+            parse_outbound(&out).unwrap(),
+            Outbound::Dtmf { digit: "5".into() }
+        );
     }
 
     #[test]
     fn parse_outbound_tolerates_unknown_and_rejects_broken() {
         assert_eq!(
             parse_outbound(r#"{"event":"weird","x":1}"#).unwrap(),
-            Outbound::Unknown { event: "weird".into() }
+            Outbound::Unknown {
+                event: "weird".into()
+            }
         );
         let m = parse_outbound_message(r#"{"event":"clear"}"#).unwrap();
         assert_eq!(m.stream_sid, None);
-        assert!(matches!(parse_outbound("nope"), Err(ProtocolError::InvalidJson(_))));
-        assert!(matches!(parse_outbound("{}"), Err(ProtocolError::MissingEvent)));
+        assert!(matches!(
+            parse_outbound("nope"),
+            Err(ProtocolError::InvalidJson(_))
+        ));
+        assert!(matches!(
+            parse_outbound("{}"),
+            Err(ProtocolError::MissingEvent)
+        ));
         assert!(parse_outbound(r#"{"event":"media","media":{}}"#)
             .unwrap_err()
             .to_string()

@@ -1,0 +1,54 @@
+//! The command line as a user meets it: `check-config` and `--help`.
+
+mod support;
+
+use std::process::Command;
+
+use support::*;
+
+fn check_config(config: &std::path::Path, env: &[(&str, &str)]) -> (bool, String, String) {
+    let out = Command::new(switchboard_bin())
+        .args(["--config", config.to_str().unwrap(), "check-config"])
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
+#[test]
+fn check_config_prints_the_effective_config_without_secrets() {
+    let dir = temp_dir("cli-ok");
+    let path = dir.join("config.toml");
+    std::fs::write(&path, "[signalwire]\nsigning_key = \"sk-secret-value\"\n").unwrap();
+    let (ok, stdout, stderr) = check_config(&path, &[("ATLAS_PERSONAPLEX_HOST", "gpu-9.internal")]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("host = \"gpu-9.internal\""), "{stdout}");
+    assert!(!stdout.contains("sk-secret-value"), "secret leaked: {stdout}");
+    assert!(stdout.contains("<redacted>"), "{stdout}");
+    assert!(stdout.contains("configuration OK"), "{stdout}");
+}
+
+#[test]
+fn shipped_config_checks_out() {
+    let (ok, _, stderr) = check_config(&repo().join("config.toml"), &[]);
+    assert!(ok, "{stderr}");
+}
+
+#[test]
+fn check_config_fails_clearly() {
+    let dir = temp_dir("cli-bad");
+    let path = dir.join("config.toml");
+    std::fs::write(&path, "[personaplex]\nhots = \"x\"\n").unwrap();
+    let (ok, _, stderr) = check_config(&path, &[]);
+    assert!(!ok);
+    assert!(stderr.contains("hots"), "{stderr}");
+
+    let (ok, _, stderr) = check_config(&dir.join("missing.toml"), &[]);
+    assert!(!ok);
+    assert!(stderr.contains("missing.toml"), "{stderr}");
+
+    std::fs::write(&path, "").unwrap();
+    let (ok, _, stderr) = check_config(&path, &[("ATLAS_SERVER_PUBLIC_BASE_URL", "not a url")]);
+    assert!(!ok);
+    assert!(stderr.contains("public_base_url"), "{stderr}");
+}
