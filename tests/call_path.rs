@@ -26,8 +26,8 @@ fn active_audio(samples: &[f64], rate: u32) -> Vec<f64> {
 }
 
 /// Places a call with a tone and checks what the caller heard; returns the admin snapshot seen
-/// while the call was live.
-fn call_with_tone(server: &Server, codec: &str, wav_rate: u32, hz: f64) -> serde_json::Value {
+/// while the call was live and the simulator's summary.
+fn call_with_tone(server: &Server, codec: &str, wav_rate: u32, hz: f64) -> (serde_json::Value, String) {
     let input = server.dir.join(format!("in-{hz}.wav"));
     let output = server.dir.join(format!("out-{hz}.wav"));
     write_tone_wav(&input, wav_rate, hz, 4.0, 0.3);
@@ -50,7 +50,7 @@ fn call_with_tone(server: &Server, codec: &str, wav_rate: u32, hz: f64) -> serde
         std::thread::sleep(Duration::from_millis(100));
     }
     let result = simulator.wait_with_output().unwrap();
-    let summary = String::from_utf8_lossy(&result.stdout);
+    let summary = String::from_utf8_lossy(&result.stdout).to_string();
     assert!(result.status.success(), "simulator failed: {summary}");
     println!("{summary}");
 
@@ -68,7 +68,7 @@ fn call_with_tone(server: &Server, codec: &str, wav_rate: u32, hz: f64) -> serde
     let level = rms_dbfs(&active);
     assert!((-20.0..=-8.0).contains(&level), "echo level {level:.1} dBFS is far from the -13.5 dBFS sent");
     assert!(server.calls().is_empty(), "the call must leave the admin table when it ends");
-    seen
+    (seen, summary)
 }
 
 #[test]
@@ -76,7 +76,9 @@ fn caller_tone_comes_back_and_agent_text_reaches_admin() {
     let peer = PersonaPlexPeer::start(&["--prefill-ms", "300", "--text", GREETING]);
     let server = Server::start("tone-pcmu", peer.port, &[]);
 
-    let seen = call_with_tone(&server, "pcmu", 16_000, 440.0);
+    let (seen, summary) = call_with_tone(&server, "pcmu", 16_000, 440.0);
+    // Two sentences, two marks, both played back to the caller and echoed by "SignalWire".
+    assert!(summary.contains("marks:             2 received, 2 acknowledged"), "{summary}");
     assert_eq!(seen["transcript"], GREETING, "admin snapshot: {seen}");
     assert_eq!(seen["caller"], "+1******4567");
     assert_eq!(seen["engine"], "personaplex");

@@ -78,32 +78,46 @@ fn report(label: &str, samples: &mut [Duration]) {
     );
 }
 
-fn main() {
-    let format = WireFormat::Mulaw8k;
-    let audio = SECONDS as f64;
-
-    // Upstream: one 20 ms mu-law frame per push, as SignalWire delivers them.
-    let mut wire = Vec::new();
-    format.encode_into(&speech_like(8000, SECONDS), &mut wire);
+/// Times `Upstream` over `wire`, one 20 ms frame per push as SignalWire delivers them.
+/// Returns the per-frame times, their sum and the allocations made after warm-up.
+fn run_upstream(
+    format: WireFormat,
+    wire: &[u8],
+    complexity: Option<u8>,
+) -> (Vec<Duration>, Duration, u64) {
     let mut up = Upstream::new(format, 24_000).expect("upstream");
+    if let Some(c) = complexity {
+        up.set_opus_complexity(c).expect("complexity");
+    }
     let mut ogg = Vec::with_capacity(8192);
     up.begin_stream(&mut ogg);
-    let mut up_times = Vec::with_capacity(wire.len() / 160);
-    let mut up_total = Duration::ZERO;
-    let mut up_allocs = 0;
+    let mut times = Vec::with_capacity(wire.len() / format.frame_bytes());
+    let mut total = Duration::ZERO;
+    let mut allocations = 0;
     for (i, frame) in wire.chunks_exact(format.frame_bytes()).enumerate() {
         ogg.clear();
-        let allocs = ALLOCATIONS.load(Ordering::Relaxed);
+        let before = ALLOCATIONS.load(Ordering::Relaxed);
         let start = Instant::now();
         let n = up.push(frame, &mut ogg).expect("encode");
         let took = start.elapsed();
         if i >= WARMUP_FRAMES {
-            up_allocs += ALLOCATIONS.load(Ordering::Relaxed) - allocs;
+            allocations += ALLOCATIONS.load(Ordering::Relaxed) - before;
         }
         assert_eq!(n, 1);
-        up_total += took;
-        up_times.push(took);
+        total += took;
+        times.push(took);
     }
+    (times, total, allocations)
+}
+
+fn main() {
+    let format = WireFormat::Mulaw8k;
+    let audio = SECONDS as f64;
+
+    let mut wire = Vec::new();
+    format.encode_into(&speech_like(8000, SECONDS), &mut wire);
+    let (mut up_times, up_total, up_allocs) = run_upstream(format, &wire, None);
+    let (mut up5_times, up5_total, _) = run_upstream(format, &wire, Some(5));
 
     // Downstream input, prepared untimed: what sphn 0.1.12 sends, one 80 ms page per message.
     let mut encoder = OpusEncoder::new(24_000).expect("encoder");
@@ -150,6 +164,7 @@ fn main() {
 
     println!("switchboard transcoder bench: {SECONDS} s of speech-like audio, mu-law 8 kHz");
     report("upstream   per 20 ms frame", &mut up_times);
+    report("  (same at Opus complexity 5)", &mut up5_times);
     report("downstream per 20 ms frame", &mut frame_times);
     report("downstream per push (80 ms page)", &mut push_times);
     let share = |d: Duration| 100.0 * d.as_secs_f64() / audio;
@@ -158,6 +173,11 @@ fn main() {
         share(up_total),
         share(down_total),
         share(up_total + down_total)
+    );
+    println!(
+        "  with Opus complexity 5 upstream: {:.2} %, both {:.2} %",
+        share(up5_total),
+        share(up5_total + down_total)
     );
     println!(
         "heap allocations after warm-up: upstream {up_allocs} in {} frames, downstream {down_allocs} in {} pushes",

@@ -9,8 +9,11 @@
 //! * **The actor tree** in [`call`]: thin actix actors that own that logic, one per concern, and
 //!   move typed messages between each other under a `CallSupervisor`.
 
+pub mod booking;
 pub mod call;
 pub mod codec;
 pub mod ogg;
 pub mod protocol;
+pub mod speech;
+pub mod toolbridge;
 pub mod transcode;

@@ -118,7 +118,10 @@ mod tests {
 
     /// Parses the document and returns (element path, attributes) of every element plus all text,
     /// failing on malformed XML or mismatched tags.
-    fn parse(doc: &str) -> (Vec<(String, Vec<(String, String)>)>, String) {
+    /// (path such as `Response/Connect/Stream`, attributes as (name, value)).
+    type Element = (String, Vec<(String, String)>);
+
+    fn parse(doc: &str) -> (Vec<Element>, String) {
         let mut reader = Reader::from_str(doc);
         reader.config_mut().check_end_names = true;
         let (mut elements, mut text, mut stack) = (Vec::new(), String::new(), Vec::<String>::new());

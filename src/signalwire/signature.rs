@@ -130,11 +130,11 @@ mod tests {
             .collect()
     }
 
-    /// Twilio's documented example (same algorithm). Recomputed with:
-    /// python3 -c "import hmac,hashlib,base64; s='https://mycompany.com/myapp.php?foo=1&bar=2'
-    ///   + 'CallSidCA1234567890ABCDE'+'Caller+12349013030'+'Digits1234'+'From+12349013030'
-    ///   + 'To+18005551212'; print(base64.b64encode(hmac.new(b'12345', s.encode(),
-    ///   hashlib.sha1).digest()).decode())"
+    // Twilio's documented example (same algorithm). Recomputed with:
+    // python3 -c "import hmac,hashlib,base64; s='https://mycompany.com/myapp.php?foo=1&bar=2'
+    //   + 'CallSidCA1234567890ABCDE'+'Caller+12349013030'+'Digits1234'+'From+12349013030'
+    //   + 'To+18005551212'; print(base64.b64encode(hmac.new(b'12345', s.encode(),
+    //   hashlib.sha1).digest()).decode())"
     const DOC_URL: &str = "https://mycompany.com/myapp.php?foo=1&bar=2";
     const DOC_SIG: &str = "0/KCTR6DLpKmkAf8muzZqo1nDgQ=";
     fn doc_params() -> Vec<(String, String)> {

@@ -95,7 +95,7 @@ impl Emulator {
         if let Err(e) = decode_payload(payload, &mut self.payload) {
             return self.bad_frame(&format!("media payload: {e}"));
         }
-        if matches!(self.wire, WireFormat::L16 { .. }) && self.payload.len() % 2 != 0 {
+        if matches!(self.wire, WireFormat::L16 { .. }) && !self.payload.len().is_multiple_of(2) {
             return self.bad_frame(&format!("L16 payload of odd length {}", self.payload.len()));
         }
         self.summary.frames_received += 1;

@@ -34,6 +34,8 @@ pub struct CallStats {
     pub started_at: SystemTime,
     pub frames_in: AtomicU64,
     pub frames_out: AtomicU64,
+    /// Agent sentences SignalWire has confirmed played (their marks came back).
+    pub sentences_heard: AtomicU64,
     details: Mutex<CallDetails>,
 }
 
@@ -58,6 +60,7 @@ pub struct CallSnapshot {
     pub engine: String,
     pub frames_in: u64,
     pub frames_out: u64,
+    pub sentences_heard: u64,
     pub transcript: String,
     pub last_error: Option<String>,
     pub status_events: Vec<String>,
@@ -72,6 +75,7 @@ impl CallStats {
             started_at: SystemTime::now(),
             frames_in: AtomicU64::new(0),
             frames_out: AtomicU64::new(0),
+            sentences_heard: AtomicU64::new(0),
             details: Mutex::new(CallDetails {
                 state: CallState::Connecting,
                 engine: engine.to_string(),
@@ -132,6 +136,7 @@ impl CallStats {
             engine: details.engine,
             frames_in: self.frames_in.load(Ordering::Relaxed),
             frames_out: self.frames_out.load(Ordering::Relaxed),
+            sentences_heard: self.sentences_heard.load(Ordering::Relaxed),
             transcript: details.transcript,
             last_error: details.last_error,
             status_events: details.status_events,

@@ -16,6 +16,9 @@ use super::transcript::Transcript;
 use super::CallContext;
 use crate::codec::WireFormat;
 
+/// Prefix of the marks that follow each agent sentence (`sentence-1`, `sentence-2`, …).
+const SENTENCE_MARK: &str = "sentence-";
+
 /// What the media stream's `start` told us about the call.
 #[derive(Debug, Clone)]
 pub struct CallSetup {
@@ -41,6 +44,8 @@ pub struct CallSupervisor {
     transcoder: Option<Addr<Transcoder>>,
     link: Option<Addr<PersonaPlexLink>>,
     transcript: Transcript,
+    /// Agent sentences completed so far (each gets a mark in the caller's audio).
+    sentences_said: u64,
     /// PersonaPlex restarts left for this call.
     restarts_left: u32,
     restarts_done: u32,
@@ -59,6 +64,7 @@ impl CallSupervisor {
             transcoder: None,
             link: None,
             transcript: Transcript::new(),
+            sentences_said: 0,
             restarts_left,
             restarts_done: 0,
             ended: false,
@@ -169,6 +175,10 @@ impl Handler<LinkEvent> for CallSupervisor {
             LinkEvent::Text(piece) => {
                 if let Some(sentence) = self.transcript.push(&piece) {
                     log::debug!("call {}: agent said: {sentence}", self.setup.call_sid);
+                    // The mark comes back once SignalWire has played the audio queued before
+                    // it: that is how we learn what the caller actually heard.
+                    self.sentences_said += 1;
+                    self.media.do_send(MediaCommand::Mark(format!("{SENTENCE_MARK}{}", self.sentences_said)));
                 }
                 self.stats.set_transcript(self.transcript.text());
             }
@@ -204,7 +214,11 @@ impl Handler<CallerEvent> for CallSupervisor {
 
     fn handle(&mut self, event: CallerEvent, ctx: &mut Context<Self>) {
         match event {
-            CallerEvent::MarkPlayed(name) => log::debug!("call {}: mark {name} played", self.setup.call_sid),
+            CallerEvent::MarkPlayed(name) => {
+                if let Some(n) = name.strip_prefix(SENTENCE_MARK).and_then(|n| n.parse::<u64>().ok()) {
+                    self.stats.sentences_heard.fetch_max(n, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
             CallerEvent::Dtmf(digit) => log::info!("call {}: caller pressed {digit}", self.setup.call_sid),
             CallerEvent::Hangup { reason } => self.end(&reason, ctx),
         }

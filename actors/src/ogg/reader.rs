@@ -77,9 +77,13 @@ pub struct OggPacketReader {
 }
 
 impl OggPacketReader {
-    /// An empty reader.
+    /// An empty reader, with room for a few pages so that steady state never reallocates.
     pub fn new() -> Self {
-        Self::default()
+        Self {
+            buf: Vec::with_capacity(16 * 1024),
+            partial: Vec::with_capacity(8 * 1024),
+            ..Self::default()
+        }
     }
 
     /// Appends received bytes.

@@ -54,6 +54,12 @@ impl Upstream {
         self.format
     }
 
+    /// Sets the Opus encoder's complexity (0..=10): the knob for CPU per call, since encoding
+    /// is most of this pipeline's cost.
+    pub fn set_opus_complexity(&mut self, complexity: u8) -> Result<(), CodecError> {
+        self.encoder.set_complexity(complexity)
+    }
+
     /// Starts a NEW logical Ogg stream (new random serial, sequence 0) and appends its BOS and
     /// Tags pages to `out`. Called once per PersonaPlex session, after its handshake; a reconnect
     /// calls it again. Codec state is reset too, so the new session hears a clean start.

@@ -1,0 +1,1 @@
+//! Speech: text to caller audio (in progress).
