@@ -82,6 +82,9 @@ pub struct PersonaPlexConfig {
     pub handshake_timeout_secs: u64,
     /// Opus bitrate of the caller's audio sent to PersonaPlex.
     pub opus_bitrate: i32,
+    /// Opus encoder complexity, 0 (cheapest) to 10 (best). Encoding is most of a call's CPU
+    /// cost; see the transcoder bench for the trade-off.
+    pub opus_complexity: u8,
 }
 
 impl Default for ServerConfig {
@@ -120,6 +123,7 @@ impl Default for PersonaPlexConfig {
             connect_timeout_secs: 5,
             handshake_timeout_secs: 30,
             opus_bitrate: 24_000,
+            opus_complexity: 1,
         }
     }
 }
@@ -173,6 +177,9 @@ impl Config {
         }
         if !(6_000..=510_000).contains(&pp.opus_bitrate) {
             bail!("personaplex.opus_bitrate must be within 6000..=510000, got {}", pp.opus_bitrate);
+        }
+        if pp.opus_complexity > 10 {
+            bail!("personaplex.opus_complexity must be 0..=10, got {}", pp.opus_complexity);
         }
         self.chat_url().context("personaplex settings do not make a valid /api/chat URL")?;
         Ok(())

@@ -97,3 +97,53 @@ fn l16_stream_at_16k_is_bridged_too() {
     let server = Server::start("tone-l16", peer.port, &[]);
     call_with_tone(&server, "l16-16000", 8_000, 1000.0);
 }
+
+/// Abusive media sockets opened next to a good call: none of them may disturb it.
+fn abuse(port: u16) {
+    use std::io::Write;
+    let url = format!("ws://127.0.0.1:{port}/signalwire/media");
+    actix_web::rt::System::new().block_on(async move {
+        use awc::ws::Message;
+        use futures_util::SinkExt;
+        let start = |sid: &str, encoding: &str, rate: u32| {
+            format!(
+                r#"{{"event":"start","start":{{"streamSid":"MZ{sid}","callSid":"CA{sid}","mediaFormat":{{"encoding":"{encoding}","sampleRate":{rate},"channels":1}}}}}}"#
+            )
+        };
+        // A call whose socket dies without a close frame right after start.
+        let (_, mut dying) = awc::Client::new().ws(url.as_str()).bearer_auth(MEDIA_TOKEN).connect().await.unwrap();
+        dying.send(Message::Text(start("dies", "audio/x-mulaw", 8000).into())).await.unwrap();
+        drop(dying);
+        // A media format we cannot serve.
+        let (_, mut opus) = awc::Client::new().ws(url.as_str()).bearer_auth(MEDIA_TOKEN).connect().await.unwrap();
+        opus.send(Message::Text(start("opus", "audio/x-opus", 48000).into())).await.unwrap();
+        // A frame far beyond the transport limit.
+        let (_, mut huge) = awc::Client::new()
+            .ws(url.as_str())
+            .bearer_auth(MEDIA_TOKEN)
+            .max_frame_size(4 << 20)
+            .connect()
+            .await
+            .unwrap();
+        let _ = huge.send(Message::Text("x".repeat(2 << 20).into())).await;
+        actix_web::rt::time::sleep(Duration::from_millis(500)).await;
+    });
+    // Garbage that is not even HTTP.
+    let mut raw = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let _ = raw.write_all(b"\x16\x03\x01garbage\r\n\r\n");
+}
+
+#[test]
+fn one_calls_failure_does_not_touch_another() {
+    let peer = PersonaPlexPeer::start(&["--prefill-ms", "200"]);
+    let server = Server::start("isolation", peer.port, &[]);
+    let port = server.port;
+    let abuser = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(1500));
+        abuse(port);
+    });
+    call_with_tone(&server, "pcmu", 8_000, 440.0);
+    abuser.join().unwrap();
+    let (status, _) = http_request(server.port, "GET", "/healthz", &[], b"");
+    assert_eq!(status, 200, "the server must survive");
+}

@@ -36,7 +36,11 @@ pub fn call_settings(config: &Config) -> anyhow::Result<CallSettings> {
             None
         };
         Some(Arc::new(LinkSettings {
-            url: config.chat_url()?,
+            use_tls: pp.use_ssl,
+            host: pp.host.clone(),
+            port: pp.port,
+            voice_prompt: pp.voice_prompt.clone(),
+            seed: pp.seed,
             tls,
             connect_timeout: Duration::from_secs(pp.connect_timeout_secs),
             handshake_timeout: Duration::from_secs(pp.handshake_timeout_secs),
@@ -46,7 +50,9 @@ pub fn call_settings(config: &Config) -> anyhow::Result<CallSettings> {
     };
     Ok(CallSettings {
         link,
+        text_prompt: pp.text_prompt.clone(),
         opus_bitrate: pp.opus_bitrate,
+        opus_complexity: pp.opus_complexity,
         max_message_bytes: config.server.max_message_bytes,
         restart_budget: 2,
     })

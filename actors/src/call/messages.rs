@@ -47,6 +47,31 @@ pub struct AttachAgent {
 #[rtype(result = "()")]
 pub struct DetachAgent;
 
+/// Holds back (true) or releases (false) the agent's audio: while the caller hears an
+/// announcement, PersonaPlex keeps talking and its frames are decoded but dropped.
+#[derive(Message, Debug)]
+#[rtype(result = "()")]
+pub struct HoldAgentAudio(pub bool);
+
+/// Speak `text` to the caller now (a tool result, a filler, a greeting).
+#[derive(Message, Debug, Clone)]
+#[rtype(result = "()")]
+pub struct Announce {
+    pub text: String,
+    /// Mark name sent after the announcement's audio, so its end can be heard back.
+    pub mark: Option<String>,
+}
+
+/// An announcement finished playing out (sent), or could not be spoken.
+#[derive(Message, Debug)]
+#[rtype(result = "()")]
+pub struct AnnouncementDone {
+    pub text: String,
+    pub spoken: bool,
+    /// Milliseconds from the request to the first frame sent (None if nothing was spoken).
+    pub first_frame_ms: Option<u64>,
+}
+
 /// What the caller's side reports to the supervisor.
 #[derive(Message, Debug)]
 #[rtype(result = "()")]

@@ -31,8 +31,12 @@ pub use supervisor::{CallSetup, CallSupervisor};
 pub struct CallSettings {
     /// How to reach PersonaPlex; `None` when it is disabled.
     pub link: Option<Arc<LinkSettings>>,
+    /// The persona prompt a call's first PersonaPlex session starts with.
+    pub text_prompt: String,
     /// Opus bitrate of the caller audio sent to PersonaPlex.
     pub opus_bitrate: i32,
+    /// Opus encoder complexity (0..=10).
+    pub opus_complexity: u8,
     /// Largest SignalWire message accepted; larger ones are dropped and logged.
     pub max_message_bytes: usize,
     /// How many times a call may restart its PersonaPlex session.

@@ -15,10 +15,18 @@ use super::messages::{AgentOgg, LinkEvent, Shutdown, UpstreamOgg};
 use crate::protocol::personaplex::{audio_message, parse_server_frame, ServerFrame};
 
 /// Where and how to reach PersonaPlex; built once from the configuration, shared by every call.
+///
+/// The prompt is not here: each session's URL carries the call's current prompt (what is
+/// already true in the call), so the supervisor builds it with [`LinkSettings::chat_url`].
 #[derive(Debug, Clone)]
 pub struct LinkSettings {
-    /// The full `/api/chat` URL, prompts included.
-    pub url: Url,
+    pub use_tls: bool,
+    pub host: String,
+    pub port: u16,
+    /// Voice file, e.g. `NATF2.pt`.
+    pub voice_prompt: String,
+    /// Sent only when set (older servers die on it).
+    pub seed: Option<u64>,
     /// TLS client config for `wss://` (None for `ws://`).
     pub tls: Option<Arc<rustls::ClientConfig>>,
     pub connect_timeout: Duration,
@@ -26,14 +34,23 @@ pub struct LinkSettings {
 }
 
 impl LinkSettings {
-    /// The server's address for logs: the URL without its (long, private) query.
+    /// The `/api/chat` URL of a session with this persona prompt.
+    pub fn chat_url(&self, text_prompt: &str) -> Result<Url, crate::protocol::ProtocolError> {
+        crate::protocol::personaplex::ChatUrl {
+            use_tls: self.use_tls,
+            host: &self.host,
+            port: self.port,
+            voice_prompt: &self.voice_prompt,
+            text_prompt,
+            seed: self.seed,
+        }
+        .build()
+    }
+
+    /// The server's address for logs (never the prompt: it is long and may be private).
     pub fn server(&self) -> String {
-        format!(
-            "{}://{}:{}",
-            self.url.scheme(),
-            self.url.host_str().unwrap_or("?"),
-            self.url.port_or_known_default().unwrap_or(0)
-        )
+        let scheme = if self.use_tls { "wss" } else { "ws" };
+        format!("{scheme}://{}:{}", self.host, self.port)
     }
 }
 
@@ -50,6 +67,8 @@ type WsSink = SplitSink<actix_codec::Framed<BoxedSocket, Codec>, Message>;
 pub struct PersonaPlexLink {
     call_id: String,
     settings: Arc<LinkSettings>,
+    /// This session's `/api/chat` URL, prompt included.
+    url: Url,
     supervisor: Recipient<LinkEvent>,
     agent_audio: Recipient<AgentOgg>,
     sink: Option<SinkWrite<Message, WsSink>>,
@@ -65,12 +84,14 @@ impl PersonaPlexLink {
     pub fn new(
         call_id: String,
         settings: Arc<LinkSettings>,
+        url: Url,
         supervisor: Recipient<LinkEvent>,
         agent_audio: Recipient<AgentOgg>,
     ) -> Self {
         PersonaPlexLink {
             call_id,
             settings,
+            url,
             supervisor,
             agent_audio,
             sink: None,
@@ -124,6 +145,7 @@ impl Actor for PersonaPlexLink {
     fn started(&mut self, ctx: &mut Context<Self>) {
         log::info!("call {}: connecting to PersonaPlex at {}", self.call_id, self.settings.server());
         let settings = self.settings.clone();
+        let url = self.url.clone();
         let connect = async move {
             let mut connector = awc::Connector::new().timeout(settings.connect_timeout);
             if let Some(tls) = &settings.tls {
@@ -134,7 +156,7 @@ impl Actor for PersonaPlexLink {
                 .max_http_version(awc::http::Version::HTTP_11)
                 .timeout(settings.connect_timeout)
                 .finish();
-            let request = client.ws(settings.url.as_str()).max_frame_size(1 << 20);
+            let request = client.ws(url.as_str()).max_frame_size(1 << 20);
             match actix_rt::time::timeout(settings.connect_timeout, request.connect()).await {
                 Ok(Ok((_response, framed))) => Ok(framed),
                 Ok(Err(e)) => Err(format!("connect: {e}")),

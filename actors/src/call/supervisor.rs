@@ -80,9 +80,18 @@ impl CallSupervisor {
         let (Some(settings), Some(transcoder)) = (self.context.settings.link.clone(), self.transcoder.clone()) else {
             return;
         };
+        let url = match settings.chat_url(&self.context.settings.text_prompt) {
+            Ok(url) => url,
+            Err(e) => {
+                self.stats.set_error(format!("PersonaPlex URL: {e}"));
+                log::error!("call {}: cannot build the PersonaPlex URL: {e}", self.setup.call_sid);
+                return;
+            }
+        };
         let link = PersonaPlexLink::new(
             self.setup.call_sid.clone(),
             settings,
+            url,
             ctx.address().recipient(),
             transcoder.recipient(),
         )
@@ -129,6 +138,7 @@ impl Actor for CallSupervisor {
             self.setup.call_sid.clone(),
             self.setup.format,
             self.context.settings.opus_bitrate,
+            self.context.settings.opus_complexity,
             self.media.clone().recipient(),
             self.stats.clone(),
         ) {

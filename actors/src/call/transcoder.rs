@@ -6,7 +6,9 @@ use std::sync::Arc;
 use actix::prelude::*;
 use bytes::Bytes;
 
-use super::messages::{AgentAudio, AgentOgg, AttachAgent, CallerAudio, DetachAgent, Shutdown, UpstreamOgg};
+use super::messages::{
+    AgentAudio, AgentOgg, AttachAgent, CallerAudio, DetachAgent, HoldAgentAudio, Shutdown, UpstreamOgg,
+};
 use super::registry::CallStats;
 use crate::codec::{CodecError, WireFormat};
 use crate::transcode::{Downstream, Upstream};
@@ -25,6 +27,8 @@ pub struct Transcoder {
     /// The current PersonaPlex session (none until a handshake).
     to_agent: Option<Recipient<UpstreamOgg>>,
     to_caller: Recipient<AgentAudio>,
+    /// While true the agent's frames are decoded (to keep the decoder in step) but dropped.
+    hold: bool,
     stats: Arc<CallStats>,
 }
 
@@ -33,16 +37,20 @@ impl Transcoder {
         call_id: String,
         format: WireFormat,
         opus_bitrate: i32,
+        opus_complexity: u8,
         to_caller: Recipient<AgentAudio>,
         stats: Arc<CallStats>,
     ) -> Result<Self, CodecError> {
+        let mut upstream = Upstream::new(format, opus_bitrate)?;
+        upstream.set_opus_complexity(opus_complexity)?;
         Ok(Transcoder {
             call_id,
-            upstream: Upstream::new(format, opus_bitrate)?,
+            upstream,
             downstream: Downstream::new(format)?,
             ogg_out: Vec::with_capacity(4096),
             to_agent: None,
             to_caller,
+            hold: false,
             stats,
         })
     }
@@ -98,11 +106,15 @@ impl Handler<AgentOgg> for Transcoder {
     type Result = ();
 
     fn handle(&mut self, msg: AgentOgg, _ctx: &mut Context<Self>) {
-        let to_caller = &self.to_caller;
-        let report = self
-            .downstream
-            .push(&msg.0, |frame| to_caller.do_send(AgentAudio(frame.to_vec())));
-        self.stats.frames_out.fetch_add(report.frames as u64, Ordering::Relaxed);
+        let (to_caller, hold) = (&self.to_caller, self.hold);
+        let report = self.downstream.push(&msg.0, |frame| {
+            if !hold {
+                to_caller.do_send(AgentAudio(frame.to_vec()));
+            }
+        });
+        if !hold {
+            self.stats.frames_out.fetch_add(report.frames as u64, Ordering::Relaxed);
+        }
         if report.damaged_pages > 0 || report.bad_packets > 0 {
             log::warn!(
                 "call {}: agent audio: skipped {} damaged Ogg page(s), {} undecodable packet(s)",
@@ -127,5 +139,13 @@ impl Handler<DetachAgent> for Transcoder {
 
     fn handle(&mut self, _: DetachAgent, _ctx: &mut Context<Self>) {
         self.to_agent = None;
+    }
+}
+
+impl Handler<HoldAgentAudio> for Transcoder {
+    type Result = ();
+
+    fn handle(&mut self, msg: HoldAgentAudio, _ctx: &mut Context<Self>) {
+        self.hold = msg.0;
     }
 }

@@ -33,7 +33,9 @@ pub struct Upstream {
 impl Upstream {
     /// A pipeline for `format` whose Opus encoder runs at `opus_bitrate_bps`.
     pub fn new(format: WireFormat, opus_bitrate_bps: i32) -> Result<Self, CodecError> {
-        let encoder = OpusEncoder::new(opus_bitrate_bps)?;
+        let mut encoder = OpusEncoder::new(opus_bitrate_bps)?;
+        // Nothing above the wire format's Nyquist frequency exists in the caller's audio.
+        encoder.set_max_audio_hz(format.sample_rate() / 2)?;
         let pre_skip = encoder
             .lookahead()
             .map_or(312, |l| (l * 2).min(u16::MAX as u32) as u16);
