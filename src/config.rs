@@ -8,6 +8,9 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use actors::booking::business::Business;
+use actors::booking::mailer::EmailConfig;
+use actors::speech::SpeechConfig;
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +27,24 @@ pub struct Config {
     pub server: ServerConfig,
     pub signalwire: SignalWireConfig,
     pub personaplex: PersonaPlexConfig,
+    pub business: Business,
+    pub store: StoreConfig,
+    pub email: EmailConfig,
+    pub speech: SpeechConfig,
+}
+
+/// Where bookings, call records and the email outbox live.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StoreConfig {
+    /// SQLite file, created and migrated on start.
+    pub path: PathBuf,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        StoreConfig { path: "data/switchboard.db".into() }
+    }
 }
 
 /// The HTTP side: where we listen and how the outside world reaches us.
@@ -69,9 +90,11 @@ pub struct PersonaPlexConfig {
     pub ca_file: Option<PathBuf>,
     /// Accept any certificate. Only for a self-signed server on a network you trust.
     pub accept_invalid_certs: bool,
-    /// Voice file name, e.g. `NATF2.pt` (`.pt` is added when missing).
+    /// Voice file name, e.g. `NATF2.pt` (`.pt` is added when missing). Empty: chosen from
+    /// `[business]` (its `voice`, else the agent name's gender).
     pub voice_prompt: String,
-    /// The persona, sent as `text_prompt`. Must not be empty.
+    /// A fixed persona, sent as `text_prompt`. Empty: built from `[business]` (recommended:
+    /// it also carries what the call has already established when a session restarts).
     pub text_prompt: String,
     /// Sent as `seed` only when set: older servers die on any request carrying it.
     pub seed: Option<u64>,
@@ -117,8 +140,8 @@ impl Default for PersonaPlexConfig {
             use_ssl: false,
             ca_file: None,
             accept_invalid_certs: false,
-            voice_prompt: "NATF2.pt".into(),
-            text_prompt: "You are a friendly receptionist. Answer briefly and politely.".into(),
+            voice_prompt: String::new(),
+            text_prompt: String::new(),
             seed: None,
             connect_timeout_secs: 5,
             handshake_timeout_secs: 30,
@@ -140,9 +163,9 @@ impl Config {
     pub fn from_toml(text: &str, env: impl IntoIterator<Item = (String, String)>) -> anyhow::Result<Self> {
         let mut table: toml::Table = text.parse().context("invalid TOML")?;
         apply_env_overrides(&mut table, env)?;
-        let config: Config = toml::Value::Table(table).try_into().map_err(|e: toml::de::Error| {
-            anyhow::anyhow!("{}", e.message())
-        })?;
+        let config: Config = toml::Value::Table(table.clone())
+            .try_into()
+            .map_err(|e: toml::de::Error| anyhow::anyhow!("{}", section_error(&table).unwrap_or(e.message().into())))?;
         config.validate()?;
         Ok(config)
     }
@@ -164,8 +187,10 @@ impl Config {
             bail!("signalwire.codec must be PCMU@8000h, L16@16000h or L16@24000h, got {:?}", self.signalwire.codec);
         }
         let pp = &self.personaplex;
-        if pp.text_prompt.trim().is_empty() {
-            bail!("personaplex.text_prompt must not be empty (an empty prompt crashes the PersonaPlex session)");
+        self.business.validate().map_err(|e| anyhow::anyhow!("[business]: {e}"))?;
+        self.speech.validate().map_err(|e| anyhow::anyhow!("[speech]: {e}"))?;
+        if self.email.enabled {
+            actors::booking::mailer::Mailer::new(&self.email).map_err(|e| anyhow::anyhow!("[email]: {e}"))?;
         }
         if let Some(ca) = &pp.ca_file {
             if !ca.is_file() {
@@ -185,15 +210,31 @@ impl Config {
         Ok(())
     }
 
-    /// The PersonaPlex `/api/chat` URL these settings describe.
+    /// The voice the agent speaks with: `personaplex.voice_prompt`, else the business's.
+    pub fn voice_prompt(&self) -> String {
+        match self.personaplex.voice_prompt.trim() {
+            "" => self.business.voice_prompt(),
+            voice => voice.to_string(),
+        }
+    }
+
+    /// The persona prompt a call starts with: `personaplex.text_prompt`, else the business's.
+    pub fn text_prompt(&self) -> String {
+        match self.personaplex.text_prompt.trim() {
+            "" => self.business.text_prompt(&Default::default()),
+            prompt => prompt.to_string(),
+        }
+    }
+
+    /// The PersonaPlex `/api/chat` URL a call's first session uses.
     pub fn chat_url(&self) -> anyhow::Result<url::Url> {
         let pp = &self.personaplex;
         let url = actors::protocol::personaplex::ChatUrl {
             use_tls: pp.use_ssl,
             host: &pp.host,
             port: pp.port,
-            voice_prompt: &pp.voice_prompt,
-            text_prompt: &pp.text_prompt,
+            voice_prompt: &self.voice_prompt(),
+            text_prompt: &self.text_prompt(),
             seed: pp.seed,
         }
         .build()?;
@@ -220,6 +261,8 @@ impl Config {
             &mut shown.server.admin_token,
             &mut shown.signalwire.signing_key,
             &mut shown.signalwire.media_token,
+            &mut shown.email.password,
+            &mut shown.speech.openai_api_key,
         ] {
             if !secret.is_empty() {
                 *secret = REDACTED.into();
@@ -280,6 +323,26 @@ fn typed_env_value(name: &str, raw: &str, default: Option<&toml::Value>) -> anyh
             Ok(n) => toml::Value::Integer(n),
             Err(_) => toml::Value::String(raw.to_string()),
         },
+    })
+}
+
+/// Names the section at fault: serde's message alone ("missing field `name`") does not.
+fn section_error(table: &toml::Table) -> Option<String> {
+    fn check<T: serde::de::DeserializeOwned>(value: &toml::Value) -> Result<(), toml::de::Error> {
+        value.clone().try_into::<T>().map(|_| ())
+    }
+    table.iter().find_map(|(section, value)| {
+        let result = match section.as_str() {
+            "server" => check::<ServerConfig>(value),
+            "signalwire" => check::<SignalWireConfig>(value),
+            "personaplex" => check::<PersonaPlexConfig>(value),
+            "business" => check::<Business>(value),
+            "store" => check::<StoreConfig>(value),
+            "email" => check::<EmailConfig>(value),
+            "speech" => check::<SpeechConfig>(value),
+            _ => return None,
+        };
+        result.err().map(|e| format!("[{section}]: {}", e.message()))
     })
 }
 

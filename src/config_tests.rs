@@ -30,7 +30,7 @@ fn personaplex_env_overrides_win() {
         env(&[
             ("ATLAS_PERSONAPLEX_HOST", "gpu-7.internal"),
             ("ATLAS_PERSONAPLEX_PORT", "9443"),
-            ("ATLAS_PERSONAPLEX_VOICE_PROMPT", "NATM1"),
+            ("ATLAS_PERSONAPLEX_VOICE_PROMPT", "NATM1.pt"),
             ("ATLAS_PERSONAPLEX_TEXT_PROMPT", "You are Ada."),
             ("ATLAS_PERSONAPLEX_USE_SSL", "true"),
             ("ATLAS_SERVER_ADMIN_TOKEN", "1234"),
@@ -40,13 +40,27 @@ fn personaplex_env_overrides_win() {
     .unwrap();
     assert_eq!(config.personaplex.host, "gpu-7.internal");
     assert_eq!(config.personaplex.port, 9443);
-    assert_eq!(config.personaplex.voice_prompt, "NATM1");
+    assert_eq!(config.personaplex.voice_prompt, "NATM1.pt");
     assert_eq!(config.personaplex.text_prompt, "You are Ada.");
     assert!(config.personaplex.use_ssl);
     // A numeric-looking value for a string key stays a string.
     assert_eq!(config.server.admin_token, "1234");
     let url = config.chat_url().unwrap();
     assert!(url.as_str().starts_with("wss://gpu-7.internal:9443/api/chat?"), "{url}");
+}
+
+#[test]
+fn prompt_and_voice_come_from_the_business_unless_set() {
+    let config = Config::from_toml(&repo_config(), no_env()).unwrap();
+    assert!(config.text_prompt().contains("Bright Plumbing"), "{}", config.text_prompt());
+    assert_eq!(config.voice_prompt(), "NATF2.pt");
+    let config = Config::from_toml(
+        &repo_config(),
+        env(&[("ATLAS_PERSONAPLEX_TEXT_PROMPT", "You are Bob."), ("ATLAS_PERSONAPLEX_VOICE_PROMPT", "NATM0.pt")]),
+    )
+    .unwrap();
+    assert_eq!(config.text_prompt(), "You are Bob.");
+    assert_eq!(config.voice_prompt(), "NATM0.pt");
 }
 
 #[test]
@@ -75,8 +89,10 @@ fn bad_values_are_clear_errors() {
     assert!(format!("{err:#}").contains("public_base_url"), "{err:#}");
     let err = Config::from_toml("[server]\npublic_base_url = \"https://x.example/?a=1\"\n", no_env()).unwrap_err();
     assert!(format!("{err:#}").contains("query"), "{err:#}");
-    let err = Config::from_toml("[personaplex]\ntext_prompt = \"  \"\n", no_env()).unwrap_err();
-    assert!(format!("{err:#}").contains("text_prompt"), "{err:#}");
+    let err = Config::from_toml(&repo_config(), env(&[("ATLAS_BUSINESS_TIME_ZONE", "Mars/Olympus")])).unwrap_err();
+    assert!(format!("{err:#}").contains("Mars/Olympus"), "{err:#}");
+    let err = Config::from_toml("[business]\nname = \"Half written\"\n", no_env()).unwrap_err();
+    assert!(format!("{err:#}").contains("[business]"), "{err:#}");
     let err = Config::from_toml("[personaplex]\nca_file = \"/nonexistent/ca.pem\"\n", no_env()).unwrap_err();
     assert!(format!("{err:#}").contains("ca_file"), "{err:#}");
     let err = Config::from_toml("[signalwire]\ncodec = \"OPUS@48000h\"\n", no_env()).unwrap_err();
@@ -91,9 +107,11 @@ fn redaction_hides_every_secret() {
     config.signalwire.signing_key = "sk-very-secret".into();
     config.signalwire.media_token = "media-very-secret".into();
     config.server.admin_token = "admin-very-secret".into();
+    config.email.password = "smtp-very-secret".into();
+    config.speech.openai_api_key = "tts-very-secret".into();
     let shown = config.redacted_toml();
     assert!(!shown.contains("very-secret"), "{shown}");
-    assert_eq!(shown.matches(REDACTED).count(), 3, "{shown}");
+    assert_eq!(shown.matches(REDACTED).count(), 5, "{shown}");
 }
 
 #[test]

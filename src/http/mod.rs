@@ -10,7 +10,11 @@ use std::time::Duration;
 
 use actix_web::{web, App, HttpServer};
 use actors::call::tls::{client_config, TrustPolicy};
-use actors::call::{CallContext, CallRegistry, CallSettings, LinkSettings};
+use actix::Actor;
+use actors::booking::mailer::Mailer;
+use actors::call::{CallContext, CallRegistry, CallServices, CallSettings, LinkSettings};
+use actors::services::{MailOutbox, StoreHandle};
+use actors::speech::Speech;
 use anyhow::Context;
 
 use crate::config::Config;
@@ -39,7 +43,7 @@ pub fn call_settings(config: &Config) -> anyhow::Result<CallSettings> {
             use_tls: pp.use_ssl,
             host: pp.host.clone(),
             port: pp.port,
-            voice_prompt: pp.voice_prompt.clone(),
+            voice_prompt: config.voice_prompt(),
             seed: pp.seed,
             tls,
             connect_timeout: Duration::from_secs(pp.connect_timeout_secs),
@@ -50,7 +54,8 @@ pub fn call_settings(config: &Config) -> anyhow::Result<CallSettings> {
     };
     Ok(CallSettings {
         link,
-        text_prompt: pp.text_prompt.clone(),
+        business: Arc::new(config.business.clone()),
+        text_prompt_override: Some(pp.text_prompt.trim()).filter(|p| !p.is_empty()).map(String::from),
         opus_bitrate: pp.opus_bitrate,
         opus_complexity: pp.opus_complexity,
         max_message_bytes: config.server.max_message_bytes,
@@ -65,11 +70,12 @@ pub fn serve(config: Config) -> anyhow::Result<()> {
         log::warn!("signalwire.signing_key is empty: webhook signatures are NOT checked");
     }
     let listen = config.server.listen;
-    let state = web::Data::new(AppState {
-        config,
-        calls: CallContext { settings, registry: CallRegistry::new() },
-    });
     actix_web::rt::System::new().block_on(async move {
+        let services = start_services(&config)?;
+        let state = web::Data::new(AppState {
+            config,
+            calls: CallContext { settings, registry: CallRegistry::new(), services },
+        });
         log::info!("switchboard listening on http://{listen}");
         HttpServer::new(move || {
             App::new()
@@ -84,6 +90,22 @@ pub fn serve(config: Config) -> anyhow::Result<()> {
         .await
         .context("server stopped with an error")
     })
+}
+
+/// Opens the store and starts the mail outbox (inside the actix system).
+fn start_services(config: &Config) -> anyhow::Result<CallServices> {
+    let store = StoreHandle::open(&config.store.path)
+        .with_context(|| format!("cannot open the store at {}", config.store.path.display()))?;
+    log::info!("store: {}", config.store.path.display());
+    let outbox = if config.email.enabled {
+        let mailer = Mailer::new(&config.email).context("[email]")?;
+        log::info!("email: via {}:{}", config.email.host, config.email.port);
+        Some(MailOutbox::new(mailer, store.clone()).start())
+    } else {
+        log::warn!("email is disabled: bookings get no confirmation email");
+        None
+    };
+    Ok(CallServices { store, outbox, speech: Speech::new(config.speech.clone()) })
 }
 
 /// Every route of the server.

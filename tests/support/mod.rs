@@ -125,6 +125,9 @@ impl Server {
                 format!("port = {personaplex_port}"),
                 "handshake_timeout_secs = 10".into(),
             ]),
+            // Each test has its own database, and no mail server unless it starts one.
+            ("store".into(), vec![format!("path = \"{}\"", dir.join("switchboard.db").display())]),
+            ("email".into(), vec![format!("port = {}", free_port())]),
         ];
         for (section, line) in extra {
             let key = line.split('=').next().unwrap_or("").trim();

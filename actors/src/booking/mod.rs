@@ -4,9 +4,12 @@
 //! Pure logic and blocking storage live here; the `BookingExecutor` actor in [`crate::call`]
 //! runs them off the audio path.
 
+pub mod appointments;
 pub mod availability;
 pub mod business;
+pub mod hours;
 pub mod mailer;
+pub mod outbox;
 pub mod sentences;
 pub mod store;
 

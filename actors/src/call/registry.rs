@@ -46,6 +46,7 @@ struct CallDetails {
     transcript: String,
     last_error: Option<String>,
     status_events: Vec<String>,
+    notes: Vec<String>,
 }
 
 /// One call as the admin API shows it.
@@ -64,6 +65,8 @@ pub struct CallSnapshot {
     pub transcript: String,
     pub last_error: Option<String>,
     pub status_events: Vec<String>,
+    /// What the tools did or could not do ("booked …", "book_appointment not run: missing phone").
+    pub notes: Vec<String>,
 }
 
 impl CallStats {
@@ -82,6 +85,7 @@ impl CallStats {
                 transcript: String::new(),
                 last_error: None,
                 status_events: Vec::new(),
+                notes: Vec::new(),
             }),
         }
     }
@@ -121,6 +125,16 @@ impl CallStats {
         });
     }
 
+    /// Records what a tool did or could not do.
+    pub fn add_note(&self, note: impl Into<String>) {
+        let note = note.into();
+        self.with_details(|d| {
+            if d.notes.len() < 64 {
+                d.notes.push(note);
+            }
+        });
+    }
+
     pub fn snapshot(&self) -> CallSnapshot {
         let details = self.details.lock().map(|d| d.clone()).unwrap_or_else(|p| p.into_inner().clone());
         CallSnapshot {
@@ -140,6 +154,7 @@ impl CallStats {
             transcript: details.transcript,
             last_error: details.last_error,
             status_events: details.status_events,
+            notes: details.notes,
         }
     }
 

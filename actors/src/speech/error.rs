@@ -31,7 +31,10 @@ pub enum SpeechError {
     Request(String),
     /// The speech endpoint (or espeak-ng) did not finish in time.
     #[error("{engine} gave no audio within {after:?}")]
-    Timeout { engine: &'static str, after: Duration },
+    Timeout {
+        engine: &'static str,
+        after: Duration,
+    },
     /// The engine answered successfully but with no audio at all.
     #[error("{0} returned no audio")]
     Empty(&'static str),
@@ -51,7 +54,13 @@ const BODY_SNIPPET_CHARS: usize = 300;
 pub(crate) fn body_snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     let text = text.trim();
-    let mut snippet: String = text.chars().take(BODY_SNIPPET_CHARS).collect();
+    // Control characters (newlines in a JSON or HTML body) become spaces: the snippet ends up
+    // in a single log line.
+    let mut snippet: String = text
+        .chars()
+        .take(BODY_SNIPPET_CHARS)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     if text.chars().count() > BODY_SNIPPET_CHARS {
         snippet.push('…');
     }
@@ -59,4 +68,21 @@ pub(crate) fn body_snippet(body: &[u8]) -> String {
         snippet.push_str("(empty body)");
     }
     snippet
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_is_one_bounded_line() {
+        assert_eq!(
+            body_snippet(b"  {\"error\":\n {\"message\": \"x\"}}\r\n"),
+            "{\"error\":  {\"message\": \"x\"}}"
+        );
+        assert_eq!(body_snippet(b""), "(empty body)");
+        let long = body_snippet(&[b'a'; 1000]);
+        assert_eq!(long.chars().count(), BODY_SNIPPET_CHARS + 1);
+        assert!(long.ends_with('…'));
+    }
 }

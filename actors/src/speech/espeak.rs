@@ -64,7 +64,10 @@ impl Espeak {
             },
             _ => SpeechError::Spawn(e),
         })?;
-        let mut stdin = child.stdin.take().ok_or_else(|| SpeechError::Spawn(std::io::Error::other("no stdin pipe")))?;
+        let mut stdin = child
+            .stdin
+            .take()
+            .ok_or_else(|| SpeechError::Spawn(std::io::Error::other("no stdin pipe")))?;
         let input = text.as_bytes().to_vec();
         // Write and read at the same time: a long text could otherwise fill both pipes and
         // deadlock. Closing stdin (dropping it) is what tells espeak-ng the text is complete.
@@ -105,17 +108,24 @@ mod tests {
 
     #[actix_rt::test]
     async fn missing_binary_is_named() {
-        let e = Espeak::with_program("/nonexistent/espeak-ng", "en-us", 160)
+        let e = match Espeak::with_program("/nonexistent/espeak-ng", "en-us", 160)
             .synthesize("hello")
             .await
-            .unwrap_err();
+        {
+            Ok((_, pcm)) => panic!("spoke {} samples without a binary", pcm.len()),
+            Err(e) => e,
+        };
         assert!(matches!(e, SpeechError::EspeakMissing { .. }), "{e:?}");
         assert!(e.to_string().contains("install"), "{e}");
     }
 
     #[actix_rt::test]
     async fn unknown_voice_reports_espeak_message() {
-        let e = Espeak::new("no-such-voice-xyz", 160).synthesize("hello").await.unwrap_err();
+        // (Not "no-...": espeak-ng reads that as Norwegian and speaks.)
+        let e = match Espeak::new("nosuchvoice", 160).synthesize("hello").await {
+            Ok((_, pcm)) => panic!("spoke {} samples with an unknown voice", pcm.len()),
+            Err(e) => e,
+        };
         assert!(matches!(e, SpeechError::EspeakFailed { .. }), "{e:?}");
         assert!(e.to_string().contains("voice"), "{e}");
     }
@@ -123,7 +133,10 @@ mod tests {
     #[actix_rt::test]
     async fn text_that_looks_like_options_is_spoken() {
         // On the command line "--help" or "-w /tmp/x" would be options; on stdin they are words.
-        let (rate, pcm) = Espeak::new("en-us", 160).synthesize("--help -w /tmp/x").await.unwrap();
+        let (rate, pcm) = Espeak::new("en-us", 160)
+            .synthesize("--help -w /tmp/x")
+            .await
+            .unwrap();
         assert_eq!(rate, 22050);
         assert!(pcm.len() > rate as usize / 2, "{} samples", pcm.len());
     }

@@ -15,7 +15,8 @@ pub fn resample_utterance(pcm: &[i16], from_hz: u32, to_hz: u32) -> Result<Vec<i
     if from_hz == to_hz || pcm.is_empty() {
         return Ok(pcm.to_vec());
     }
-    let wanted = ((pcm.len() as u64 * u64::from(to_hz) + u64::from(from_hz) / 2) / u64::from(from_hz)) as usize;
+    let wanted = ((pcm.len() as u64 * u64::from(to_hz) + u64::from(from_hz) / 2)
+        / u64::from(from_hz)) as usize;
     let delay = resampler.delay_samples();
     let mut out = Vec::with_capacity(wanted + delay + 2 * resampler.block_input_samples());
     resampler.process(pcm, &mut out);
@@ -35,13 +36,20 @@ mod tests {
 
     fn sine(rate: u32, hz: f64, n: usize) -> Vec<i16> {
         (0..n)
-            .map(|i| (8000.0 * (2.0 * std::f64::consts::PI * hz * i as f64 / rate as f64).sin()) as i16)
+            .map(|i| {
+                (8000.0 * (2.0 * std::f64::consts::PI * hz * i as f64 / rate as f64).sin()) as i16
+            })
             .collect()
     }
 
     #[test]
     fn length_follows_the_ratio_exactly() {
-        for (from, to, n) in [(22050, 8000, 22050), (22050, 16000, 12345), (24000, 8000, 7), (8000, 48000, 999)] {
+        for (from, to, n) in [
+            (22050, 8000, 22050),
+            (22050, 16000, 12345),
+            (24000, 8000, 7),
+            (8000, 48000, 999),
+        ] {
             let out = resample_utterance(&sine(from, 440.0, n), from, to).unwrap();
             let wanted = (n as f64 * to as f64 / from as f64).round() as usize;
             assert_eq!(out.len(), wanted, "{from}->{to} n={n}");
@@ -56,13 +64,24 @@ mod tests {
             *s = 20000;
         }
         let out = resample_utterance(&pcm, 22050, 8000).unwrap();
-        let peak = out.iter().enumerate().max_by_key(|(_, s)| s.unsigned_abs()).unwrap().0;
-        assert!((peak as i64 - 4000).abs() <= 3, "peak at {peak}, expected ~4000");
+        let peak = out
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, s)| s.unsigned_abs())
+            .unwrap()
+            .0;
+        assert!(
+            (peak as i64 - 4000).abs() <= 3,
+            "peak at {peak}, expected ~4000"
+        );
     }
 
     #[test]
     fn same_rate_passes_through_and_zero_rate_fails() {
-        assert_eq!(resample_utterance(&[1, 2, 3], 8000, 8000).unwrap(), vec![1, 2, 3]);
+        assert_eq!(
+            resample_utterance(&[1, 2, 3], 8000, 8000).unwrap(),
+            vec![1, 2, 3]
+        );
         assert!(resample_utterance(&[1, 2, 3], 22050, 0).is_err());
     }
 }

@@ -42,7 +42,12 @@ pub fn decode_wav(bytes: &[u8]) -> Result<(u32, Vec<i16>), SpeechError> {
     let mut pos = 12;
     while pos + 8 <= bytes.len() {
         let id = &bytes[pos..pos + 4];
-        let declared = u32::from_le_bytes([bytes[pos + 4], bytes[pos + 5], bytes[pos + 6], bytes[pos + 7]]);
+        let declared = u32::from_le_bytes([
+            bytes[pos + 4],
+            bytes[pos + 5],
+            bytes[pos + 6],
+            bytes[pos + 7],
+        ]);
         let body_start = pos + 8;
         let remaining = bytes.len() - body_start;
         if id == b"data" {
@@ -57,7 +62,10 @@ pub fn decode_wav(bytes: &[u8]) -> Result<(u32, Vec<i16>), SpeechError> {
         }
         let len = declared as usize;
         if len > remaining {
-            return Err(bad(&format!("chunk {:?} runs past the end", String::from_utf8_lossy(id))));
+            return Err(bad(&format!(
+                "chunk {:?} runs past the end",
+                String::from_utf8_lossy(id)
+            )));
         }
         if id == b"fmt " {
             format = Some(parse_format(&bytes[body_start..body_start + len])?);
@@ -95,10 +103,17 @@ fn parse_format(body: &[u8]) -> Result<Format, SpeechError> {
     }
     match (tag, bits) {
         (FORMAT_PCM, 8 | 16 | 24 | 32) | (FORMAT_FLOAT, 32 | 64) => {}
-        (FORMAT_PCM | FORMAT_FLOAT, _) => return Err(bad(&format!("unsupported {bits}-bit samples"))),
+        (FORMAT_PCM | FORMAT_FLOAT, _) => {
+            return Err(bad(&format!("unsupported {bits}-bit samples")))
+        }
         _ => return Err(bad(&format!("unsupported format tag {tag:#06x}"))),
     }
-    Ok(Format { tag, channels, rate, bits })
+    Ok(Format {
+        tag,
+        channels,
+        rate,
+        bits,
+    })
 }
 
 /// Converts interleaved samples of any supported format to mono i16, averaging the channels.
@@ -112,8 +127,12 @@ fn to_mono_i16(format: Format, data: &[u8]) -> Vec<i16> {
         match (format.tag, format.bits) {
             (FORMAT_PCM, 8) => (f64::from(b[0]) - 128.0) / 128.0,
             (FORMAT_PCM, 16) => f64::from(i16::from_le_bytes([b[0], b[1]])) / 32768.0,
-            (FORMAT_PCM, 24) => f64::from(i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8) / 8_388_608.0,
-            (FORMAT_PCM, _) => f64::from(i32::from_le_bytes([b[0], b[1], b[2], b[3]])) / 2_147_483_648.0,
+            (FORMAT_PCM, 24) => {
+                f64::from(i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8) / 8_388_608.0
+            }
+            (FORMAT_PCM, _) => {
+                f64::from(i32::from_le_bytes([b[0], b[1], b[2], b[3]])) / 2_147_483_648.0
+            }
             (_, 32) => f64::from(f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
             _ => f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
         }
@@ -131,3 +150,7 @@ fn to_mono_i16(format: Format, data: &[u8]) -> Vec<i16> {
 fn bad(what: &str) -> SpeechError {
     SpeechError::BadWav(what.to_owned())
 }
+
+#[cfg(test)]
+#[path = "wav_tests.rs"]
+mod tests;

@@ -1,0 +1,253 @@
+//! `CallSupervisor`: the root of one call's actor tree.
+//!
+//! [`mod@self`] holds the call's state and its life (start, hang-up, teardown);
+//! [`agent`] handles the PersonaPlex session (handshake, text, failure and restart);
+//! [`tools`] handles what the ToolBridge did (results spoken to the caller, prompt facts).
+
+mod agent;
+mod tools;
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use actix::prelude::*;
+
+use super::announcer::Announcer;
+use super::booking_executor::BookingExecutor;
+use super::media_session::MediaStreamSession;
+use super::messages::{CallerEvent, MediaCommand, Shutdown};
+use super::personaplex_link::PersonaPlexLink;
+use super::registry::{CallState, CallStats};
+use super::tool_bridge::{FlushBridge, ToolBridge};
+use super::transcoder::Transcoder;
+use super::transcript::Transcript;
+use super::CallContext;
+use crate::booking::business::PromptFacts;
+use crate::codec::WireFormat;
+use crate::toolbridge::ExtractionContext;
+
+/// Prefix of the marks that follow each agent sentence (`sentence-1`, `sentence-2`, …).
+const SENTENCE_MARK: &str = "sentence-";
+
+/// What the media stream's `start` told us about the call.
+#[derive(Debug, Clone)]
+pub struct CallSetup {
+    pub call_sid: String,
+    pub stream_sid: String,
+    /// Caller number (E.164) from the `<Parameter>`s we put in the cXML.
+    pub from: String,
+    pub to: String,
+    pub format: WireFormat,
+}
+
+/// Owns one call: starts its children, routes the events that change the call's course, and
+/// tears everything down when the call ends.
+///
+/// Children are linked by addresses only, so a child that dies (error or panic) just stops
+/// receiving; the supervisor notices through a `Failed` report or missing events, and no other
+/// call shares anything with this tree but the registry and the process-wide services.
+pub struct CallSupervisor {
+    setup: CallSetup,
+    context: CallContext,
+    stats: Arc<CallStats>,
+    media: Addr<MediaStreamSession>,
+    transcoder: Option<Addr<Transcoder>>,
+    link: Option<Addr<PersonaPlexLink>>,
+    bridge: Option<Addr<ToolBridge>>,
+    executor: Option<Addr<BookingExecutor>>,
+    announcer: Option<Addr<Announcer>>,
+    transcript: Transcript,
+    /// What is already true in this call; a new PersonaPlex session's prompt includes it.
+    facts: PromptFacts,
+    /// Agent sentences completed so far (each gets a mark in the caller's audio).
+    sentences_said: u64,
+    /// Tool results spoken so far (each gets a `tool-N` mark).
+    results_spoken: u64,
+    /// PersonaPlex restarts left for this call.
+    restarts_left: u32,
+    restarts_done: u32,
+    /// How the call turned out, for the call record.
+    outcome: &'static str,
+    ended: bool,
+}
+
+impl CallSupervisor {
+    pub fn new(setup: CallSetup, context: CallContext, media: Addr<MediaStreamSession>) -> Self {
+        let stats = Arc::new(CallStats::new(&setup.call_sid, &setup.stream_sid, &setup.from, "personaplex"));
+        let restarts_left = context.settings.restart_budget;
+        CallSupervisor {
+            setup,
+            context,
+            stats,
+            media,
+            transcoder: None,
+            link: None,
+            bridge: None,
+            executor: None,
+            announcer: None,
+            transcript: Transcript::new(),
+            facts: PromptFacts::default(),
+            sentences_said: 0,
+            results_spoken: 0,
+            restarts_left,
+            restarts_done: 0,
+            outcome: "completed",
+            ended: false,
+        }
+    }
+
+    fn call_sid(&self) -> &str {
+        &self.setup.call_sid
+    }
+
+    /// Starts the children that do not depend on the agent engine.
+    fn start_children(&mut self, ctx: &mut Context<Self>) -> Result<(), String> {
+        let settings = &self.context.settings;
+        let transcoder = Transcoder::new(
+            self.setup.call_sid.clone(),
+            self.setup.format,
+            settings.opus_bitrate,
+            settings.opus_complexity,
+            self.media.clone().recipient(),
+            self.stats.clone(),
+        )
+        .map_err(|e| format!("transcoder: {e}"))?
+        .start();
+        self.media.do_send(MediaCommand::RouteCallerAudio(transcoder.clone().recipient()));
+
+        let services = &self.context.services;
+        let business = settings.business.clone();
+        let executor = BookingExecutor::new(
+            self.setup.call_sid.clone(),
+            business.clone(),
+            services.store.clone(),
+            services.outbox.clone(),
+        )
+        .start();
+        let today = business.tz().to_datetime(jiff::Timestamp::now()).date();
+        let extraction = ExtractionContext {
+            services: business.services.iter().map(|s| s.name.clone()).collect(),
+            call_date: today,
+        };
+        self.bridge =
+            Some(ToolBridge::new(self.setup.call_sid.clone(), extraction, executor.clone(), ctx.address().recipient()).start());
+        self.announcer = Some(
+            Announcer::new(
+                self.setup.call_sid.clone(),
+                self.setup.format,
+                services.speech.clone(),
+                self.media.clone().recipient(),
+                self.media.clone().recipient(),
+                Some(transcoder.clone().recipient()),
+                ctx.address().recipient(),
+                self.stats.clone(),
+            )
+            .start(),
+        );
+        self.executor = Some(executor);
+        self.transcoder = Some(transcoder);
+        Ok(())
+    }
+
+    /// Records the call's start in the store (off the actor thread).
+    fn record_start(&self) {
+        let (store, setup) = (self.context.services.store.clone(), self.setup.clone());
+        let engine = if self.context.settings.link.is_some() { "personaplex" } else { "none" };
+        actix_rt::spawn(async move {
+            let now = jiff::Timestamp::now();
+            if let Err(e) = store.run(move |s| s.record_call_start(&setup.call_sid, &setup.from, &setup.to, engine, now)).await {
+                log::error!("could not record call start: {e}");
+            }
+        });
+    }
+
+    fn end(&mut self, reason: &str, ctx: &mut Context<Self>) {
+        if self.ended {
+            return;
+        }
+        self.ended = true;
+        self.stats.set_state(CallState::Ending);
+        log::info!(
+            "call {}: ended ({reason}); {} frames in, {} frames out, {} PersonaPlex restarts",
+            self.setup.call_sid,
+            self.stats.frames_in.load(Ordering::Relaxed),
+            self.stats.frames_out.load(Ordering::Relaxed),
+            self.restarts_done
+        );
+        if let Some(bridge) = &self.bridge {
+            bridge.do_send(FlushBridge);
+        }
+        let (store, sid, outcome, transcript) = (
+            self.context.services.store.clone(),
+            self.setup.call_sid.clone(),
+            self.outcome,
+            self.transcript.text().to_string(),
+        );
+        actix_rt::spawn(async move {
+            let now = jiff::Timestamp::now();
+            if let Err(e) = store.run(move |s| s.record_call_end(&sid, now, outcome, &transcript)).await {
+                log::error!("could not record call end: {e}");
+            }
+        });
+        if let Some(link) = self.link.take() {
+            link.do_send(Shutdown);
+        }
+        if let Some(transcoder) = self.transcoder.take() {
+            transcoder.do_send(Shutdown);
+        }
+        if let Some(announcer) = self.announcer.take() {
+            announcer.do_send(Shutdown);
+        }
+        // The bridge flushes first (a last sentence may still trigger a booking), then stops;
+        // the executor stops by itself once nobody holds its address.
+        if let Some(bridge) = self.bridge.take() {
+            bridge.do_send(Shutdown);
+        }
+        self.executor = None;
+        ctx.stop();
+    }
+}
+
+impl Actor for CallSupervisor {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Context<Self>) {
+        self.context.registry.insert(self.stats.clone());
+        log::info!("call {}: started, caller {}, format {:?}", self.setup.call_sid, self.stats.caller, self.setup.format);
+        self.record_start();
+        if let Err(e) = self.start_children(ctx) {
+            self.stats.set_error(e.clone());
+            log::error!("call {}: cannot start: {e}", self.setup.call_sid);
+            self.outcome = "failed";
+            self.media.do_send(MediaCommand::Close);
+            return self.end("could not start", ctx);
+        }
+        if self.context.settings.link.is_some() {
+            self.start_link(ctx);
+        } else {
+            self.stats.set_engine("none");
+            self.stats.set_error("PersonaPlex is disabled and no other engine is configured");
+            log::warn!("call {}: PersonaPlex is disabled; nothing will answer", self.setup.call_sid);
+        }
+    }
+
+    fn stopped(&mut self, _ctx: &mut Context<Self>) {
+        self.context.registry.remove(&self.stats);
+    }
+}
+
+impl Handler<CallerEvent> for CallSupervisor {
+    type Result = ();
+
+    fn handle(&mut self, event: CallerEvent, ctx: &mut Context<Self>) {
+        match event {
+            CallerEvent::MarkPlayed(name) => {
+                if let Some(n) = name.strip_prefix(SENTENCE_MARK).and_then(|n| n.parse::<u64>().ok()) {
+                    self.stats.sentences_heard.fetch_max(n, Ordering::Relaxed);
+                }
+            }
+            CallerEvent::Dtmf(digit) => log::info!("call {}: caller pressed {digit}", self.setup.call_sid),
+            CallerEvent::Hangup { reason } => self.end(&reason, ctx),
+        }
+    }
+}

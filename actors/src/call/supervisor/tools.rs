@@ -1,0 +1,68 @@
+//! The supervisor's side of the tools: results spoken to the caller, facts for the prompt.
+
+use actix::prelude::*;
+
+use super::CallSupervisor;
+use crate::booking::sentences::spoken_datetime;
+use crate::call::messages::{AnnouncementDone, Announce};
+use crate::call::tool_bridge::BridgeEvent;
+
+/// Prefix of the marks that follow each spoken tool result.
+const RESULT_MARK: &str = "tool-";
+
+impl Handler<BridgeEvent> for CallSupervisor {
+    type Result = ();
+
+    fn handle(&mut self, event: BridgeEvent, _ctx: &mut Context<Self>) {
+        match event {
+            BridgeEvent::ToolResult { report, caller_name } => {
+                if let Some(error) = &report.error {
+                    self.stats.set_error(format!("{}: {error}", report.tool));
+                }
+                // What is now true goes into the prompt of any later PersonaPlex session of
+                // this call, so the agent does not ask again for what it already has.
+                if caller_name.is_some() {
+                    self.facts.caller_name = caller_name;
+                }
+                if let Some((id, start)) = report.booked {
+                    self.facts.booked = Some(spoken_datetime(start));
+                    self.outcome = "booked";
+                    self.stats.add_note(format!("booked appointment {id} for {start}"));
+                }
+                if let Some(to) = &report.email_to {
+                    self.facts.email_sent_to = Some(to.clone());
+                }
+                self.stats.add_note(report.sentence.clone());
+                self.results_spoken += 1;
+                if let Some(announcer) = &self.announcer {
+                    announcer.do_send(Announce {
+                        text: report.sentence,
+                        mark: Some(format!("{RESULT_MARK}{}", self.results_spoken)),
+                    });
+                }
+            }
+            BridgeEvent::Incomplete { action, missing } => {
+                let note = format!("{action} not run: missing or uncertain {}", missing.join(", "));
+                self.stats.add_note(note.clone());
+                let (store, sid) = (self.context.services.store.clone(), self.setup.call_sid.clone());
+                actix_rt::spawn(async move {
+                    if let Err(e) = store.run(move |s| s.append_call_note(&sid, &note)).await {
+                        log::error!("could not record a call note: {e}");
+                    }
+                });
+            }
+        }
+    }
+}
+
+impl Handler<AnnouncementDone> for CallSupervisor {
+    type Result = ();
+
+    fn handle(&mut self, done: AnnouncementDone, _ctx: &mut Context<Self>) {
+        if !done.spoken {
+            self.stats.set_error(format!("could not speak: {}", done.text));
+        } else if let Some(ms) = done.first_frame_ms {
+            log::debug!("call {}: announcement started {ms} ms after its request", self.call_sid());
+        }
+    }
+}

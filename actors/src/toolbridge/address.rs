@@ -1,0 +1,182 @@
+//! Street addresses: a house number, a street name and a street suffix, then maybe a unit.
+//! "42 Oak Street", "one twenty three Main Street apartment 4", "at 7 Elm Avenue".
+//!
+//! Written out in one canonical form so the label and the booking compare exactly: the number
+//! in digits, the street name as said (capitalised), the suffix in full ("St" -> "Street"),
+//! and a unit as ", Apartment 4". City, state and zip are not part of it.
+
+use super::facts::Field;
+use super::numbers::{is_number_word, ordinal, spoken_number};
+use super::words::Sentence;
+
+/// Street suffixes as said or abbreviated, and their full written form.
+const SUFFIXES: &[(&str, &str)] = &[
+    ("street", "Street"), ("st", "Street"), ("avenue", "Avenue"), ("ave", "Avenue"), ("road", "Road"),
+    ("rd", "Road"), ("drive", "Drive"), ("dr", "Drive"), ("lane", "Lane"), ("ln", "Lane"),
+    ("court", "Court"), ("ct", "Court"), ("boulevard", "Boulevard"), ("blvd", "Boulevard"),
+    ("way", "Way"), ("place", "Place"), ("pl", "Place"), ("terrace", "Terrace"), ("circle", "Circle"),
+    ("parkway", "Parkway"), ("pkwy", "Parkway"), ("highway", "Highway"), ("hwy", "Highway"),
+    ("trail", "Trail"), ("square", "Square"), ("loop", "Loop"), ("crescent", "Crescent"), ("row", "Row"),
+    ("alley", "Alley"), ("pike", "Pike"),
+];
+/// Unit words and their written form.
+const UNITS: &[(&str, &str)] = &[
+    ("apartment", "Apartment"), ("apt", "Apartment"), ("unit", "Unit"), ("suite", "Suite"), ("ste", "Suite"),
+];
+/// The business talking about its own premises, not the caller's.
+const OWN_PREMISES: &[&[&str]] = &[
+    &["we're", "located"], &["we", "are", "located"], &["our", "office"], &["our", "shop"], &["our", "address"],
+    &["our", "location"], &["our", "showroom"],
+];
+/// Street names are at most this many words ("Martin Luther King Junior").
+const MAX_NAME_WORDS: usize = 4;
+
+const DIGITS: f32 = 0.9;
+const SPOKEN: f32 = 0.85;
+const CONFLICT: f32 = 0.3;
+
+/// Whether a word is a street suffix ("street", "ave").
+pub fn is_street_suffix(lower: &str) -> bool {
+    SUFFIXES.iter().any(|(s, _)| *s == lower)
+}
+
+/// A word of a house number said aloud; "oh" is a zero inside one ("twelve oh five").
+fn numberish(lower: &str) -> bool {
+    is_number_word(lower) || lower == "oh"
+}
+
+fn suffix(lower: &str) -> Option<&'static str> {
+    SUFFIXES.iter().find(|(s, _)| *s == lower).map(|(_, full)| *full)
+}
+
+/// The house number starting at `i`: digits ("42", "42B") or number words, which must not
+/// run on from a number before them. Returns (number, end, written in digits).
+fn house_number(s: &Sentence, words: &[&str], i: usize) -> Option<(String, usize, bool)> {
+    let w = words[i];
+    if w.chars().next().is_some_and(|c| c.is_ascii_digit()) && w.len() <= 6 && w.chars().all(|c| c.is_ascii_alphanumeric()) && ordinal(&[w]).is_none() {
+        return Some((w.to_uppercase(), i + 1, true));
+    }
+    let continues = i > 0 && numberish(words[i - 1]) && !s.words[i - 1].pause_after;
+    if continues || !is_number_word(w) {
+        return None;
+    }
+    // Stop the number at the first pause: "three, one twenty three" is two numbers.
+    let end = (i..words.len())
+        .find(|&j| s.words[j].pause_after || !numberish(words[j]))
+        .map_or(words.len(), |j| if numberish(words[j]) { j + 1 } else { j });
+    let (number, used) = spoken_number(&words[i..end])?;
+    Some((number, i + used, false))
+}
+
+/// The street name and suffix after a house number: capitalised words or ordinals, then a
+/// suffix. Returns ("Oak Street", end).
+fn street(s: &Sentence, words: &[&str], mut i: usize) -> Option<(String, usize)> {
+    let mut name: Vec<String> = Vec::new();
+    while i < words.len() {
+        let w = &s.words[i];
+        if let (Some(full), false) = (suffix(words[i]), name.is_empty()) {
+            return Some((format!("{} {full}", name.join(" ")), i + 1));
+        }
+        if name.len() == MAX_NAME_WORDS {
+            return None;
+        }
+        let capital = w.text.chars().next().is_some_and(char::is_uppercase);
+        let street_number = ordinal(&words[i..]).filter(|(_, k)| *k == 1);
+        let word = match street_number {
+            Some((n, _)) if w.text.chars().next().is_some_and(|c| c.is_ascii_digit()) => format!("{n}{}", &words[i][n.to_string().len()..]),
+            _ if capital && w.text.chars().all(|c| c.is_alphabetic() || c == '\'') => w.text.clone(),
+            _ => return None,
+        };
+        if w.pause_after {
+            return None;
+        }
+        name.push(word);
+        i += 1;
+    }
+    None
+}
+
+/// ", Apartment 4" after a street, if said.
+fn unit(s: &Sentence, words: &[&str], i: usize) -> Option<(String, usize)> {
+    let (_, kind) = UNITS.iter().find(|(u, _)| Some(u) == words.get(i))?;
+    let skip = usize::from(words.get(i + 1) == Some(&"number"));
+    let j = i + 1 + skip;
+    let w = *words.get(j)?;
+    let id = if w.chars().all(|c| c.is_ascii_alphanumeric()) && w.chars().any(|c| c.is_ascii_digit()) {
+        (w.to_uppercase(), j + 1)
+    } else if w.len() == 1 && w.chars().all(|c| c.is_ascii_alphabetic()) {
+        (w.to_uppercase(), j + 1)
+    } else {
+        let end = (j..words.len())
+            .find(|&k| s.words[k].pause_after || !numberish(words[k]))
+            .map_or(words.len(), |k| if numberish(words[k]) { k + 1 } else { k });
+        let (n, used) = spoken_number(&words[j..end])?;
+        (n, j + used)
+    };
+    Some((format!(", {kind} {}", id.0), id.1))
+}
+
+/// The street address in a sentence, unless the business is describing its own premises.
+pub fn extract(s: &Sentence) -> Option<Field<String>> {
+    let words = s.lower();
+    if OWN_PREMISES.iter().any(|p| words.windows(p.len()).any(|w| w == *p)) {
+        return None;
+    }
+    let mut found: Vec<(String, f32, usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let Some((number, after_number, digits)) = house_number(s, &words, i) else {
+            i += 1;
+            continue;
+        };
+        let Some((street, mut end)) = street(s, &words, after_number) else {
+            i += 1;
+            continue;
+        };
+        let mut address = format!("{number} {street}");
+        if let Some((unit, unit_end)) = unit(s, &words, end) {
+            address.push_str(&unit);
+            end = unit_end;
+        }
+        found.push((address, if digits { DIGITS } else { SPOKEN }, i, end));
+        i = end;
+    }
+    let (value, confidence, start, end) = found.last()?.clone();
+    let confidence = if found.iter().any(|f| f.0 != value) { CONFLICT } else { confidence };
+    Some(Field::new(value, confidence, s.said(start, end)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn address(text: &str) -> Option<(String, f32)> {
+        extract(&Sentence::parse(text)).map(|f| (f.value, f.confidence))
+    }
+
+    #[test]
+    fn digits_and_suffixes() {
+        assert_eq!(address("So that's 42 Oak Street."), Some(("42 Oak Street".into(), DIGITS)));
+        assert_eq!(address("We'll see you at 7 Elm Ave. then"), Some(("7 Elm Avenue".into(), DIGITS)));
+        assert_eq!(address("That's 1600 Martin Luther King Blvd, right?"), Some(("1600 Martin Luther King Boulevard".into(), DIGITS)));
+        assert_eq!(address("at 100 West 5th Street"), Some(("100 West 5th Street".into(), DIGITS)));
+        assert_eq!(address("at 12 Court Street"), Some(("12 Court Street".into(), DIGITS)));
+    }
+
+    #[test]
+    fn spoken_numbers_and_units() {
+        assert_eq!(address("one twenty three Main Street apartment 4"), Some(("123 Main Street, Apartment 4".into(), SPOKEN)));
+        assert_eq!(address("That's forty two Birch Lane, unit B."), Some(("42 Birch Lane, Unit B".into(), SPOKEN)));
+        assert_eq!(address("at fifteen hundred Lakeview Drive, suite two ten"), Some(("1500 Lakeview Drive, Suite 210".into(), SPOKEN)));
+        assert_eq!(address("Tuesday at three, twelve oh five Pine Road."), Some(("1205 Pine Road".into(), SPOKEN)));
+    }
+
+    #[test]
+    fn not_addresses() {
+        assert_eq!(address("It's a one way street."), None);
+        assert_eq!(address("Our office is at 12 Main Street."), None);
+        assert_eq!(address("the 3rd Street bridge"), None);
+        assert_eq!(address("5 Oak, and then Street"), None);
+        assert_eq!(address("Is it 42 Oak Street or 44 Oak Street?").map(|a| a.1), Some(CONFLICT));
+    }
+}

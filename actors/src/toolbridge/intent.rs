@@ -1,0 +1,109 @@
+//! Noticing, in one sentence of the agent's, that it commits to an action.
+
+use std::sync::LazyLock;
+
+use super::pattern::Pattern;
+use super::rules::{CONDITIONS, GROUPS, RULES};
+use super::words::Sentence;
+
+/// The actions the agent can commit to in words. PersonaPlex cannot call tools, so these are
+/// what the ToolBridge turns into real tool calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Intent {
+    CheckAvailability,
+    Book,
+    Cancel,
+}
+
+/// The rule and condition tables compiled once for the process.
+struct Compiled {
+    rules: Vec<(Intent, Pattern)>,
+    conditions: Vec<Pattern>,
+}
+
+static COMPILED: LazyLock<Compiled> = LazyLock::new(|| Compiled {
+    rules: RULES.iter().map(|r| (r.intent, Pattern::compile(r.pattern, GROUPS))).collect(),
+    conditions: CONDITIONS.iter().map(|c| Pattern::compile(c, GROUPS)).collect(),
+});
+
+/// The intents a sentence commits to, in the order they are said, each at most once.
+///
+/// Questions commit to nothing ("would you like me to book that?"). Booking and cancelling
+/// also need an unconditional sentence (see [`CONDITIONS`]); checking availability is
+/// read-only and harmless, so "let me check if Tuesday is open" counts despite its "if".
+pub fn detect(sentence: &Sentence) -> Vec<Intent> {
+    if sentence.question {
+        return Vec::new();
+    }
+    let words = sentence.lower();
+    let conditional = COMPILED.conditions.iter().any(|c| c.find(&words).is_some());
+    let mut found: Vec<(usize, Intent)> = Vec::new();
+    for (intent, pattern) in &COMPILED.rules {
+        if conditional && *intent != Intent::CheckAvailability {
+            continue;
+        }
+        if let Some((start, _)) = pattern.find(&words) {
+            match found.iter_mut().find(|(_, i)| i == intent) {
+                Some(entry) => entry.0 = entry.0.min(start),
+                None => found.push((start, *intent)),
+            }
+        }
+    }
+    found.sort_by_key(|(start, _)| *start);
+    found.into_iter().map(|(_, intent)| intent).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn intents(text: &str) -> Vec<Intent> {
+        detect(&Sentence::parse(text))
+    }
+
+    #[test]
+    fn booking_commitments() {
+        for text in [
+            "Let me book that for you.",
+            "Great, I'll get that scheduled.",
+            "I'm booking that now.",
+            "Let me put you down for Tuesday at 3 pm.",
+            "Okay, let me go ahead and get you booked.",
+            "Perfect, you're all booked for Thursday.",
+            "I've gone ahead and scheduled that.",
+            "Alright, I'll lock that in.",
+        ] {
+            assert_eq!(intents(text), vec![Intent::Book], "{text}");
+        }
+    }
+
+    #[test]
+    fn questions_offers_and_conditions_are_not_commitments() {
+        for text in [
+            "Would you like me to book that?",
+            "Before I book that, can I get your email?",
+            "Before I book that, I'll need your email.",
+            "I'll book it once I have your address.",
+            "I can book that for you.",
+            "I won't book anything then.",
+            "Shall I go ahead and schedule it?",
+            "If that works, I'll book it.",
+        ] {
+            assert_eq!(intents(text), vec![], "{text}");
+        }
+    }
+
+    #[test]
+    fn availability_and_cancel() {
+        assert_eq!(intents("Let me check if Tuesday at three is open."), vec![Intent::CheckAvailability]);
+        assert_eq!(intents("Let me see if we have anything Thursday morning."), vec![Intent::CheckAvailability]);
+        assert_eq!(intents("One moment while I check the schedule."), vec![Intent::CheckAvailability]);
+        assert_eq!(intents("Let me cancel that appointment for you."), vec![Intent::Cancel]);
+        assert_eq!(intents("Okay, your appointment has been cancelled."), vec![Intent::Cancel]);
+        assert_eq!(
+            intents("Let me cancel the Tuesday one, and I'll book you for Thursday."),
+            vec![Intent::Cancel, Intent::Book]
+        );
+        assert_eq!(intents("Would you like me to check Thursday?"), vec![]);
+    }
+}

@@ -1,0 +1,117 @@
+//! The per-call state machine: pieces in, tool calls out.
+
+use jiff::civil::{Date, Time};
+
+use super::extractor::Extractor;
+use super::facts::CallFacts;
+use super::intent::{detect, Intent};
+use super::words::{Sentence, SentenceAssembler};
+use super::{ExtractionContext, BOOKING_THRESHOLD};
+use crate::booking::BookingDetails;
+
+/// After "let me book that" with details still missing, the agent usually asks for them and
+/// reads them back within a few sentences; the booking goes ahead if they are complete by then.
+const PENDING_SENTENCES: usize = 4;
+
+/// What the bridge asks the booking side to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BridgeAction {
+    CheckAvailability { date: Option<Date>, time: Option<Time> },
+    Book(BookingDetails),
+    /// The agent committed to booking but details are missing or uncertain: do nothing
+    /// harmful, record these.
+    BookingIncomplete { missing: Vec<&'static str> },
+    Cancel { date: Option<Date>, time: Option<Time> },
+}
+
+/// One call's ToolBridge: joins the agent's streamed words into sentences, keeps what it read
+/// back, and turns its commitments into actions. Pure: no I/O, no clock (the call date comes in
+/// the context), so it can be driven from an actor or a test alike.
+#[derive(Debug)]
+pub struct ToolBridgeState {
+    extractor: Extractor,
+    assembler: SentenceAssembler,
+    facts: CallFacts,
+    /// Sentences left in which an incomplete commitment to book may still complete.
+    pending: usize,
+    /// Bookings already emitted: "let me book that" then "you're all booked" is one booking.
+    booked: Vec<BookingDetails>,
+}
+
+impl ToolBridgeState {
+    pub fn new(ctx: ExtractionContext) -> Self {
+        ToolBridgeState {
+            extractor: Extractor::new(ctx),
+            assembler: SentenceAssembler::default(),
+            facts: CallFacts::default(),
+            pending: 0,
+            booked: Vec::new(),
+        }
+    }
+
+    /// Joins pieces into words and sentences; on each completed sentence, updates the facts and
+    /// detects intents. Returns the actions to run (usually none).
+    pub fn push_piece(&mut self, piece: &str) -> Vec<BridgeAction> {
+        let sentences = self.assembler.push(piece);
+        sentences.iter().flat_map(|s| self.sentence(s)).collect()
+    }
+
+    /// Ends a trailing sentence without final punctuation (end of turn, long pause, end of call).
+    pub fn flush(&mut self) -> Vec<BridgeAction> {
+        match self.assembler.flush() {
+            Some(s) => self.sentence(&s),
+            None => Vec::new(),
+        }
+    }
+
+    pub fn facts(&self) -> &CallFacts {
+        &self.facts
+    }
+
+    fn sentence(&mut self, text: &str) -> Vec<BridgeAction> {
+        let sentence = Sentence::parse(text);
+        let said = self.extractor.sentence(&sentence);
+        // The sentence's own date and time, if it named any, are what a check or a cancel is
+        // about ("let me check Thursday morning"); otherwise the ones agreed so far.
+        let mentioned = (said.date.as_ref().map(|f| f.value), said.time.as_ref().map(|f| f.value));
+        self.facts.absorb(said);
+        let (date, time) = match mentioned {
+            (None, None) => (self.facts.date.as_ref().map(|f| f.value), self.facts.time.as_ref().map(|f| f.value)),
+            named => named,
+        };
+        let mut actions = Vec::new();
+        let intents = detect(&sentence);
+        for intent in &intents {
+            match intent {
+                Intent::CheckAvailability => actions.push(BridgeAction::CheckAvailability { date, time }),
+                Intent::Cancel => {
+                    self.pending = 0;
+                    actions.push(BridgeAction::Cancel { date, time });
+                }
+                Intent::Book => match self.facts.booking(BOOKING_THRESHOLD) {
+                    Ok(details) => actions.extend(self.book(details)),
+                    Err(missing) => {
+                        self.pending = PENDING_SENTENCES;
+                        actions.push(BridgeAction::BookingIncomplete { missing });
+                    }
+                },
+            }
+        }
+        if !intents.contains(&Intent::Book) && self.pending > 0 {
+            self.pending -= 1;
+            if let Ok(details) = self.facts.booking(BOOKING_THRESHOLD) {
+                actions.extend(self.book(details));
+            }
+        }
+        actions
+    }
+
+    fn book(&mut self, details: BookingDetails) -> Option<BridgeAction> {
+        self.pending = 0;
+        if self.booked.contains(&details) {
+            return None;
+        }
+        self.booked.push(details.clone());
+        Some(BridgeAction::Book(details))
+    }
+}
