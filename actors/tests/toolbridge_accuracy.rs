@@ -8,7 +8,9 @@
 use std::path::PathBuf;
 
 use actors::booking::BookingDetails;
-use actors::toolbridge::{BridgeAction, CallFacts, ExtractionContext, ToolBridgeState, BOOKING_THRESHOLD};
+use actors::toolbridge::{
+    BridgeAction, CallFacts, ExtractionContext, ToolBridgeState, BOOKING_THRESHOLD,
+};
 use jiff::civil::{Date, Time};
 use serde::Deserialize;
 
@@ -91,7 +93,7 @@ fn pieces(line: &str, commas: &mut usize) -> Vec<String> {
         for mark in trailing.chars() {
             if mark == ',' {
                 *commas += 1;
-                if *commas % 2 == 0 {
+                if commas.is_multiple_of(2) {
                     parts.last_mut().unwrap().push(',');
                     continue;
                 }
@@ -110,7 +112,10 @@ struct Run {
 }
 
 fn run(call: &Call, services: &[String]) -> Run {
-    let ctx = ExtractionContext { services: services.to_vec(), call_date: call.call_date.parse().expect("call_date") };
+    let ctx = ExtractionContext {
+        services: services.to_vec(),
+        call_date: call.call_date.parse().expect("call_date"),
+    };
     let mut bridge = ToolBridgeState::new(ctx);
     let mut actions = Vec::new();
     let mut commas = 0;
@@ -123,16 +128,29 @@ fn run(call: &Call, services: &[String]) -> Run {
         }
         actions.extend(bridge.flush());
     }
-    Run { actions, facts: bridge.facts().clone() }
+    Run {
+        actions,
+        facts: bridge.facts().clone(),
+    }
 }
 
 /// The confident value of every field at the end of a call, for per-field accuracy when no
 /// booking was made.
 fn confident(facts: &CallFacts) -> [Option<String>; 7] {
     fn sure<T: ToString>(f: &Option<actors::toolbridge::Field<T>>) -> Option<String> {
-        f.as_ref().filter(|f| f.confidence >= BOOKING_THRESHOLD).map(|f| f.value.to_string())
+        f.as_ref()
+            .filter(|f| f.confidence >= BOOKING_THRESHOLD)
+            .map(|f| f.value.to_string())
     }
-    [sure(&facts.name), sure(&facts.phone), sure(&facts.email), sure(&facts.address), sure(&facts.service), sure(&facts.date), sure(&facts.time)]
+    [
+        sure(&facts.name),
+        sure(&facts.phone),
+        sure(&facts.email),
+        sure(&facts.address),
+        sure(&facts.service),
+        sure(&facts.date),
+        sure(&facts.time),
+    ]
 }
 
 fn fields(d: &BookingDetails) -> [Option<String>; 7] {
@@ -147,7 +165,9 @@ fn fields(d: &BookingDetails) -> [Option<String>; 7] {
     ]
 }
 
-const FIELD_NAMES: [&str; 7] = ["name", "phone", "email", "address", "service", "date", "time"];
+const FIELD_NAMES: [&str; 7] = [
+    "name", "phone", "email", "address", "service", "date", "time",
+];
 
 #[test]
 fn toolbridge_accuracy_on_labelled_transcripts() {
@@ -172,16 +192,32 @@ fn toolbridge_accuracy_on_labelled_transcripts() {
             let books: Vec<&BookingDetails> = result
                 .actions
                 .iter()
-                .filter_map(|a| if let BridgeAction::Book(d) = a { Some(d) } else { None })
+                .filter_map(|a| {
+                    if let BridgeAction::Book(d) = a {
+                        Some(d)
+                    } else {
+                        None
+                    }
+                })
                 .collect();
             let incomplete = result.actions.iter().rev().find_map(|a| match a {
                 BridgeAction::BookingIncomplete { missing } => Some(missing.clone()),
                 _ => None,
             });
-            if call.cancel && !result.actions.iter().any(|a| matches!(a, BridgeAction::Cancel { .. })) {
+            if call.cancel
+                && !result
+                    .actions
+                    .iter()
+                    .any(|a| matches!(a, BridgeAction::Cancel { .. }))
+            {
                 problems.push(format!("{}: expected a Cancel action", call.id));
             }
-            if call.check && !result.actions.iter().any(|a| matches!(a, BridgeAction::CheckAvailability { .. })) {
+            if call.check
+                && !result
+                    .actions
+                    .iter()
+                    .any(|a| matches!(a, BridgeAction::CheckAvailability { .. }))
+            {
                 problems.push(format!("{}: expected a CheckAvailability action", call.id));
             }
             let verdict = match (call.outcome.as_str(), &call.booking) {
@@ -194,28 +230,43 @@ fn toolbridge_accuracy_on_labelled_transcripts() {
                             None => "refused (ok): no commitment".to_string(),
                         }
                     } else {
-                        wrong.push(format!("{}: booked {:?} but no booking was expected", call.id, books));
+                        wrong.push(format!(
+                            "{}: booked {:?} but no booking was expected",
+                            call.id, books
+                        ));
                         "WRONG: booked".to_string()
                     }
                 }
                 ("book", Some(label)) => {
                     positives += 1;
                     let expected = label.details();
-                    let got = books.first().map(|d| fields(d)).unwrap_or_else(|| confident(&result.facts));
+                    let got = books
+                        .first()
+                        .map(|d| fields(d))
+                        .unwrap_or_else(|| confident(&result.facts));
                     for (i, want) in fields(&expected).iter().enumerate() {
                         field_ok[i] += usize::from(got[i] == *want);
                     }
                     if let Some(bad) = books.iter().find(|d| ***d != expected) {
-                        wrong.push(format!("{}: booked {bad:?}, expected {expected:?}", call.id));
+                        wrong.push(format!(
+                            "{}: booked {bad:?}, expected {expected:?}",
+                            call.id
+                        ));
                         "WRONG: fields differ".to_string()
                     } else if books.is_empty() {
-                        format!("MISS (missing/uncertain: {incomplete:?}; facts: {:?})", confident(&result.facts))
+                        format!(
+                            "MISS (missing/uncertain: {incomplete:?}; facts: {:?})",
+                            confident(&result.facts)
+                        )
                     } else {
                         hits += 1;
                         "booked (ok)".to_string()
                     }
                 }
-                _ => panic!("{}: outcome must be \"book\" with [call.booking] or \"none\" without", call.id),
+                _ => panic!(
+                    "{}: outcome must be \"book\" with [call.booking] or \"none\" without",
+                    call.id
+                ),
             };
             println!("{:<48} {verdict}", call.id);
         }
@@ -226,27 +277,59 @@ fn toolbridge_accuracy_on_labelled_transcripts() {
     println!("| field   | correct | accuracy |");
     println!("|---------|---------|----------|");
     for (i, name) in FIELD_NAMES.iter().enumerate() {
-        println!("| {name:<7} | {:>3}/{:<3} | {:>7.1}% |", field_ok[i], positives, pct(field_ok[i], positives));
+        println!(
+            "| {name:<7} | {:>3}/{:<3} | {:>7.1}% |",
+            field_ok[i],
+            positives,
+            pct(field_ok[i], positives)
+        );
     }
     println!("\n| whole booking        | count   | rate     |");
     println!("|----------------------|---------|----------|");
-    println!("| booked exactly       | {:>3}/{:<3} | {:>7.1}% |", hits, positives, pct(hits, positives));
-    println!("| refused (negatives)  | {:>3}/{:<3} | {:>7.1}% |", refused, negatives, pct(refused, negatives));
-    println!("| wrong bookings       | {:>3}     |          |", wrong.len());
+    println!(
+        "| booked exactly       | {:>3}/{:<3} | {:>7.1}% |",
+        hits,
+        positives,
+        pct(hits, positives)
+    );
+    println!(
+        "| refused (negatives)  | {:>3}/{:<3} | {:>7.1}% |",
+        refused,
+        negatives,
+        pct(refused, negatives)
+    );
+    println!(
+        "| wrong bookings       | {:>3}     |          |",
+        wrong.len()
+    );
 
-    assert!(calls >= 40 && negatives >= 10, "need at least 40 calls and 10 negatives, have {calls} and {negatives}");
+    assert!(
+        calls >= 40 && negatives >= 10,
+        "need at least 40 calls and 10 negatives, have {calls} and {negatives}"
+    );
     assert!(wrong.is_empty(), "wrong bookings:\n{}", wrong.join("\n"));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     let recall = hits as f64 / positives as f64;
-    assert!(recall >= MIN_RECALL, "whole-booking recall {:.1}% is below {:.0}%", recall * 100.0, MIN_RECALL * 100.0);
+    assert!(
+        recall >= MIN_RECALL,
+        "whole-booking recall {:.1}% is below {:.0}%",
+        recall * 100.0,
+        MIN_RECALL * 100.0
+    );
 }
 
 #[test]
 fn the_piece_splitter_cuts_like_personaplex() {
     let mut commas = 0;
-    let got = pieces("So that's John Smi|th, john.smith@example.com, technician.", &mut commas);
+    let got = pieces(
+        "So that's John Smi|th, john.smith@example.com, technician.",
+        &mut commas,
+    );
     assert_eq!(
         got,
-        [" So", " that's", " John", " Smi", "th", ",", " john", ".", "smith", "@", "example", ".", "com,", " techn", "ician", "."]
+        [
+            " So", " that's", " John", " Smi", "th", ",", " john", ".", "smith", "@", "example",
+            ".", "com,", " techn", "ician", "."
+        ]
     );
 }

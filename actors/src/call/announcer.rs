@@ -126,6 +126,8 @@ impl Announcer {
         let total = (p.audio.len() / p.frame_bytes) as u32;
         if p.sent == 0 && total > 0 {
             let ms = p.requested.elapsed().as_millis() as u64;
+            // Recorded at the first frame: that is when the caller starts hearing it.
+            self.stats.result_latency_ms.store(ms.max(1), Ordering::Relaxed);
             log::info!("call {}: speaking {:?} ({ms} ms after the request)", self.call_id, p.announce.text);
         }
         while p.sent < due.min(total) {
@@ -166,7 +168,8 @@ impl Handler<Announce> for Announcer {
     type Result = ();
 
     fn handle(&mut self, msg: Announce, ctx: &mut Context<Self>) {
-        self.queue.push_back((msg, Instant::now()));
+        let requested = msg.requested_at;
+        self.queue.push_back((msg, requested));
         self.next(ctx);
     }
 }

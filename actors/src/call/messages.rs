@@ -58,6 +58,8 @@ pub struct HoldAgentAudio(pub bool);
 #[rtype(result = "()")]
 pub struct Announce {
     pub text: String,
+    /// When the need to say it arose (a tool's trigger): latency is measured from here.
+    pub requested_at: std::time::Instant,
     /// Mark name sent after the announcement's audio, so its end can be heard back.
     pub mark: Option<String>,
 }
@@ -68,7 +70,7 @@ pub struct Announce {
 pub struct AnnouncementDone {
     pub text: String,
     pub spoken: bool,
-    /// Milliseconds from the request to the first frame sent (None if nothing was spoken).
+    /// Milliseconds from `Announce::requested_at` to the first frame sent (None if nothing was spoken).
     pub first_frame_ms: Option<u64>,
 }
 

@@ -36,6 +36,8 @@ pub struct CallStats {
     pub frames_out: AtomicU64,
     /// Agent sentences SignalWire has confirmed played (their marks came back).
     pub sentences_heard: AtomicU64,
+    /// Milliseconds from the last tool trigger to the first frame of its spoken result.
+    pub result_latency_ms: AtomicU64,
     details: Mutex<CallDetails>,
 }
 
@@ -62,6 +64,8 @@ pub struct CallSnapshot {
     pub frames_in: u64,
     pub frames_out: u64,
     pub sentences_heard: u64,
+    /// Trigger-to-speech latency of the last tool result (0 before any).
+    pub result_latency_ms: u64,
     pub transcript: String,
     pub last_error: Option<String>,
     pub status_events: Vec<String>,
@@ -79,6 +83,7 @@ impl CallStats {
             frames_in: AtomicU64::new(0),
             frames_out: AtomicU64::new(0),
             sentences_heard: AtomicU64::new(0),
+            result_latency_ms: AtomicU64::new(0),
             details: Mutex::new(CallDetails {
                 state: CallState::Connecting,
                 engine: engine.to_string(),
@@ -151,6 +156,7 @@ impl CallStats {
             frames_in: self.frames_in.load(Ordering::Relaxed),
             frames_out: self.frames_out.load(Ordering::Relaxed),
             sentences_heard: self.sentences_heard.load(Ordering::Relaxed),
+            result_latency_ms: self.result_latency_ms.load(Ordering::Relaxed),
             transcript: details.transcript,
             last_error: details.last_error,
             status_events: details.status_events,

@@ -21,7 +21,7 @@ pub struct FlushBridge;
 #[rtype(result = "()")]
 pub enum BridgeEvent {
     /// A tool ran; its sentence should reach the caller.
-    ToolResult { report: ToolReport, caller_name: Option<String> },
+    ToolResult { report: ToolReport, caller_name: Option<String>, triggered: std::time::Instant },
     /// The agent committed to an action but details are missing or uncertain: nothing was done.
     Incomplete { action: &'static str, missing: Vec<&'static str> },
 }
@@ -71,9 +71,10 @@ impl ToolBridge {
             };
             let caller_name = self.state.facts().name.as_ref().map(|f| f.value.clone());
             let call_sid = self.call_sid.clone();
+            let triggered = std::time::Instant::now();
             ctx.spawn(self.executor.send(RunTool(request)).into_actor(self).map(move |result, bridge, _| {
                 match result {
-                    Ok(report) => bridge.supervisor.do_send(BridgeEvent::ToolResult { report, caller_name }),
+                    Ok(report) => bridge.supervisor.do_send(BridgeEvent::ToolResult { report, caller_name, triggered }),
                     Err(e) => log::error!("call {call_sid}: booking executor is gone: {e}"),
                 }
             }));

@@ -10,23 +10,30 @@ use super::numbers::{is_number_word, ordinal, spoken_number};
 use super::words::Sentence;
 
 /// Street suffixes as said or abbreviated, and their full written form.
+#[rustfmt::skip]
 const SUFFIXES: &[(&str, &str)] = &[
-    ("street", "Street"), ("st", "Street"), ("avenue", "Avenue"), ("ave", "Avenue"), ("road", "Road"),
-    ("rd", "Road"), ("drive", "Drive"), ("dr", "Drive"), ("lane", "Lane"), ("ln", "Lane"),
-    ("court", "Court"), ("ct", "Court"), ("boulevard", "Boulevard"), ("blvd", "Boulevard"),
-    ("way", "Way"), ("place", "Place"), ("pl", "Place"), ("terrace", "Terrace"), ("circle", "Circle"),
-    ("parkway", "Parkway"), ("pkwy", "Parkway"), ("highway", "Highway"), ("hwy", "Highway"),
-    ("trail", "Trail"), ("square", "Square"), ("loop", "Loop"), ("crescent", "Crescent"), ("row", "Row"),
-    ("alley", "Alley"), ("pike", "Pike"),
+    ("street", "Street"), ("st", "Street"), ("avenue", "Avenue"), ("ave", "Avenue"),
+    ("road", "Road"), ("rd", "Road"), ("drive", "Drive"), ("dr", "Drive"), ("lane", "Lane"),
+    ("ln", "Lane"), ("court", "Court"), ("ct", "Court"), ("boulevard", "Boulevard"),
+    ("blvd", "Boulevard"), ("way", "Way"), ("place", "Place"), ("pl", "Place"),
+    ("terrace", "Terrace"), ("circle", "Circle"), ("parkway", "Parkway"), ("pkwy", "Parkway"),
+    ("highway", "Highway"), ("hwy", "Highway"), ("trail", "Trail"), ("square", "Square"),
+    ("loop", "Loop"), ("crescent", "Crescent"), ("row", "Row"), ("alley", "Alley"),
+    ("pike", "Pike"),
 ];
 /// Unit words and their written form.
 const UNITS: &[(&str, &str)] = &[
-    ("apartment", "Apartment"), ("apt", "Apartment"), ("unit", "Unit"), ("suite", "Suite"), ("ste", "Suite"),
+    ("apartment", "Apartment"),
+    ("apt", "Apartment"),
+    ("unit", "Unit"),
+    ("suite", "Suite"),
+    ("ste", "Suite"),
 ];
 /// The business talking about its own premises, not the caller's.
+#[rustfmt::skip]
 const OWN_PREMISES: &[&[&str]] = &[
-    &["we're", "located"], &["we", "are", "located"], &["our", "office"], &["our", "shop"], &["our", "address"],
-    &["our", "location"], &["our", "showroom"],
+    &["we're", "located"], &["we", "are", "located"], &["our", "office"], &["our", "shop"],
+    &["our", "address"], &["our", "location"], &["our", "showroom"],
 ];
 /// Street names are at most this many words ("Martin Luther King Junior").
 const MAX_NAME_WORDS: usize = 4;
@@ -46,14 +53,21 @@ fn numberish(lower: &str) -> bool {
 }
 
 fn suffix(lower: &str) -> Option<&'static str> {
-    SUFFIXES.iter().find(|(s, _)| *s == lower).map(|(_, full)| *full)
+    SUFFIXES
+        .iter()
+        .find(|(s, _)| *s == lower)
+        .map(|(_, full)| *full)
 }
 
 /// The house number starting at `i`: digits ("42", "42B") or number words, which must not
 /// run on from a number before them. Returns (number, end, written in digits).
 fn house_number(s: &Sentence, words: &[&str], i: usize) -> Option<(String, usize, bool)> {
     let w = words[i];
-    if w.chars().next().is_some_and(|c| c.is_ascii_digit()) && w.len() <= 6 && w.chars().all(|c| c.is_ascii_alphanumeric()) && ordinal(&[w]).is_none() {
+    if w.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && w.len() <= 6
+        && w.chars().all(|c| c.is_ascii_alphanumeric())
+        && ordinal(&[w]).is_none()
+    {
         return Some((w.to_uppercase(), i + 1, true));
     }
     let continues = i > 0 && numberish(words[i - 1]) && !s.words[i - 1].pause_after;
@@ -83,8 +97,12 @@ fn street(s: &Sentence, words: &[&str], mut i: usize) -> Option<(String, usize)>
         let capital = w.text.chars().next().is_some_and(char::is_uppercase);
         let street_number = ordinal(&words[i..]).filter(|(_, k)| *k == 1);
         let word = match street_number {
-            Some((n, _)) if w.text.chars().next().is_some_and(|c| c.is_ascii_digit()) => format!("{n}{}", &words[i][n.to_string().len()..]),
-            _ if capital && w.text.chars().all(|c| c.is_alphabetic() || c == '\'') => w.text.clone(),
+            Some((n, _)) if w.text.chars().next().is_some_and(|c| c.is_ascii_digit()) => {
+                format!("{n}{}", &words[i][n.to_string().len()..])
+            }
+            _ if capital && w.text.chars().all(|c| c.is_alphabetic() || c == '\'') => {
+                w.text.clone()
+            }
             _ => return None,
         };
         if w.pause_after {
@@ -102,9 +120,11 @@ fn unit(s: &Sentence, words: &[&str], i: usize) -> Option<(String, usize)> {
     let skip = usize::from(words.get(i + 1) == Some(&"number"));
     let j = i + 1 + skip;
     let w = *words.get(j)?;
-    let id = if w.chars().all(|c| c.is_ascii_alphanumeric()) && w.chars().any(|c| c.is_ascii_digit()) {
-        (w.to_uppercase(), j + 1)
-    } else if w.len() == 1 && w.chars().all(|c| c.is_ascii_alphabetic()) {
+    // "4", "3B", or a single letter ("unit B"); otherwise a number said in words.
+    let written =
+        w.chars().all(|c| c.is_ascii_alphanumeric()) && w.chars().any(|c| c.is_ascii_digit());
+    let letter = w.len() == 1 && w.chars().all(|c| c.is_ascii_alphabetic());
+    let id = if written || letter {
         (w.to_uppercase(), j + 1)
     } else {
         let end = (j..words.len())
@@ -119,7 +139,10 @@ fn unit(s: &Sentence, words: &[&str], i: usize) -> Option<(String, usize)> {
 /// The street address in a sentence, unless the business is describing its own premises.
 pub fn extract(s: &Sentence) -> Option<Field<String>> {
     let words = s.lower();
-    if OWN_PREMISES.iter().any(|p| words.windows(p.len()).any(|w| w == *p)) {
+    if OWN_PREMISES
+        .iter()
+        .any(|p| words.windows(p.len()).any(|w| w == *p))
+    {
         return None;
     }
     let mut found: Vec<(String, f32, usize, usize)> = Vec::new();
@@ -142,7 +165,11 @@ pub fn extract(s: &Sentence) -> Option<Field<String>> {
         i = end;
     }
     let (value, confidence, start, end) = found.last()?.clone();
-    let confidence = if found.iter().any(|f| f.0 != value) { CONFLICT } else { confidence };
+    let confidence = if found.iter().any(|f| f.0 != value) {
+        CONFLICT
+    } else {
+        confidence
+    };
     Some(Field::new(value, confidence, s.said(start, end)))
 }
 
@@ -156,19 +183,46 @@ mod tests {
 
     #[test]
     fn digits_and_suffixes() {
-        assert_eq!(address("So that's 42 Oak Street."), Some(("42 Oak Street".into(), DIGITS)));
-        assert_eq!(address("We'll see you at 7 Elm Ave. then"), Some(("7 Elm Avenue".into(), DIGITS)));
-        assert_eq!(address("That's 1600 Martin Luther King Blvd, right?"), Some(("1600 Martin Luther King Boulevard".into(), DIGITS)));
-        assert_eq!(address("at 100 West 5th Street"), Some(("100 West 5th Street".into(), DIGITS)));
-        assert_eq!(address("at 12 Court Street"), Some(("12 Court Street".into(), DIGITS)));
+        assert_eq!(
+            address("So that's 42 Oak Street."),
+            Some(("42 Oak Street".into(), DIGITS))
+        );
+        assert_eq!(
+            address("We'll see you at 7 Elm Ave. then"),
+            Some(("7 Elm Avenue".into(), DIGITS))
+        );
+        assert_eq!(
+            address("That's 1600 Martin Luther King Blvd, right?"),
+            Some(("1600 Martin Luther King Boulevard".into(), DIGITS))
+        );
+        assert_eq!(
+            address("at 100 West 5th Street"),
+            Some(("100 West 5th Street".into(), DIGITS))
+        );
+        assert_eq!(
+            address("at 12 Court Street"),
+            Some(("12 Court Street".into(), DIGITS))
+        );
     }
 
     #[test]
     fn spoken_numbers_and_units() {
-        assert_eq!(address("one twenty three Main Street apartment 4"), Some(("123 Main Street, Apartment 4".into(), SPOKEN)));
-        assert_eq!(address("That's forty two Birch Lane, unit B."), Some(("42 Birch Lane, Unit B".into(), SPOKEN)));
-        assert_eq!(address("at fifteen hundred Lakeview Drive, suite two ten"), Some(("1500 Lakeview Drive, Suite 210".into(), SPOKEN)));
-        assert_eq!(address("Tuesday at three, twelve oh five Pine Road."), Some(("1205 Pine Road".into(), SPOKEN)));
+        assert_eq!(
+            address("one twenty three Main Street apartment 4"),
+            Some(("123 Main Street, Apartment 4".into(), SPOKEN))
+        );
+        assert_eq!(
+            address("That's forty two Birch Lane, unit B."),
+            Some(("42 Birch Lane, Unit B".into(), SPOKEN))
+        );
+        assert_eq!(
+            address("at fifteen hundred Lakeview Drive, suite two ten"),
+            Some(("1500 Lakeview Drive, Suite 210".into(), SPOKEN))
+        );
+        assert_eq!(
+            address("Tuesday at three, twelve oh five Pine Road."),
+            Some(("1205 Pine Road".into(), SPOKEN))
+        );
     }
 
     #[test]
@@ -177,6 +231,9 @@ mod tests {
         assert_eq!(address("Our office is at 12 Main Street."), None);
         assert_eq!(address("the 3rd Street bridge"), None);
         assert_eq!(address("5 Oak, and then Street"), None);
-        assert_eq!(address("Is it 42 Oak Street or 44 Oak Street?").map(|a| a.1), Some(CONFLICT));
+        assert_eq!(
+            address("Is it 42 Oak Street or 44 Oak Street?").map(|a| a.1),
+            Some(CONFLICT)
+        );
     }
 }

@@ -12,20 +12,26 @@ const UNCLEAR_START: f32 = 0.5;
 const CONFLICT: f32 = 0.3;
 
 /// Words read out for the symbols of an address.
-const SEPARATORS: &[(&str, &str)] =
-    &[("dot", "."), ("period", "."), ("underscore", "_"), ("dash", "-"), ("hyphen", "-")];
+const SEPARATORS: &[(&str, &str)] = &[
+    ("dot", "."),
+    ("period", "."),
+    ("underscore", "_"),
+    ("dash", "-"),
+    ("hyphen", "-"),
+];
 
 /// Words that sit right before "at" in ordinary speech ("reach you at", "your email is at"):
 /// never the end of a local part.
 const NOT_LOCAL: &[&str] = &[
-    "is", "me", "you", "us", "it", "them", "him", "her", "email", "address", "be", "there", "that's",
-    "here", "was", "reach", "contact", "send", "sent", "and", "or", "the", "a", "to", "it's",
+    "is", "me", "you", "us", "it", "them", "him", "her", "email", "address", "be", "there",
+    "that's", "here", "was", "reach", "contact", "send", "sent", "and", "or", "the", "a", "to",
+    "it's",
 ];
 
 /// Words that introduce an address, so the local part clearly starts after them.
 const LEAD_IN: &[&str] = &[
-    "is", "that's", "it's", "email", "as", "have", "got", "so", "address", "was", "use", "uses", "be",
-    "to", "at", "that", "it", "read", "e-mail",
+    "is", "that's", "it's", "email", "as", "have", "got", "so", "address", "was", "use", "uses",
+    "be", "to", "at", "that", "it", "read", "e-mail",
 ];
 
 fn separator(word: &str) -> Option<&'static str> {
@@ -33,7 +39,10 @@ fn separator(word: &str) -> Option<&'static str> {
 }
 
 fn is_atom(word: &str) -> bool {
-    !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_')
+    !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_')
         && separator(word).is_none()
 }
 
@@ -41,8 +50,12 @@ fn is_atom(word: &str) -> bool {
 fn written(word: &str) -> Option<String> {
     let lower = word.to_lowercase();
     let (local, domain) = lower.split_once('@')?;
-    let ok = !local.is_empty() && is_atom(local) && domain.contains('.') && is_atom(domain)
-        && !domain.starts_with('.') && !domain.ends_with('.');
+    let ok = !local.is_empty()
+        && is_atom(local)
+        && domain.contains('.')
+        && is_atom(domain)
+        && !domain.starts_with('.')
+        && !domain.ends_with('.');
     ok.then_some(lower)
 }
 
@@ -63,7 +76,9 @@ fn domain(words: &[&str], mut i: usize) -> Option<(String, usize)> {
         }
     }
     let tld = out.rsplit('.').next().unwrap_or("");
-    let ok = out.contains('.') && (2..=6).contains(&tld.len()) && tld.chars().all(|c| c.is_ascii_alphabetic());
+    let ok = out.contains('.')
+        && (2..=6).contains(&tld.len())
+        && tld.chars().all(|c| c.is_ascii_alphabetic());
     ok.then_some((out, i))
 }
 
@@ -73,7 +88,11 @@ fn local(words: &[&str], at: usize) -> Option<(String, usize)> {
     let mut parts: Vec<String> = Vec::new();
     let mut j = at;
     loop {
-        let spelled = words[..j].iter().rev().take_while(|w| w.len() == 1 && is_atom(w)).count();
+        let spelled = words[..j]
+            .iter()
+            .rev()
+            .take_while(|w| w.len() == 1 && is_atom(w))
+            .count();
         let atom = if spelled >= 2 {
             j -= spelled;
             words[j..j + spelled].concat()
@@ -106,9 +125,14 @@ pub fn extract(s: &Sentence) -> Option<Field<String>> {
         if let Some(address) = written(&word.text) {
             found.push((address, WRITTEN, word.text.clone()));
         } else if words[i] == "at" && i > 0 {
-            let Some((domain, end)) = domain(&words, i + 1) else { continue };
-            let Some((local, start)) = local(&words, i) else { continue };
-            let clear = start == 0 || s.words[start - 1].pause_after || LEAD_IN.contains(&words[start - 1]);
+            let Some((domain, end)) = domain(&words, i + 1) else {
+                continue;
+            };
+            let Some((local, start)) = local(&words, i) else {
+                continue;
+            };
+            let clear =
+                start == 0 || s.words[start - 1].pause_after || LEAD_IN.contains(&words[start - 1]);
             let confidence = if clear { SPOKEN } else { UNCLEAR_START };
             found.push((format!("{local}@{domain}"), confidence, s.said(start, end)));
         }
@@ -130,24 +154,45 @@ mod tests {
 
     #[test]
     fn spoken_addresses() {
-        assert_eq!(email("Your email is john at example dot com."), Some("john@example.com".into()));
-        assert_eq!(email("So that's j dot smith at gmail dot com, right?"), Some("j.smith@gmail.com".into()));
-        assert_eq!(email("I have j o h n at example dot co dot uk."), Some("john@example.co.uk".into()));
-        assert_eq!(email("That's maria underscore g at yahoo dot com."), Some("maria_g@yahoo.com".into()));
-        assert_eq!(email("It's m a r i a dot g at outlook dot com."), Some("maria.g@outlook.com".into()));
+        assert_eq!(
+            email("Your email is john at example dot com."),
+            Some("john@example.com".into())
+        );
+        assert_eq!(
+            email("So that's j dot smith at gmail dot com, right?"),
+            Some("j.smith@gmail.com".into())
+        );
+        assert_eq!(
+            email("I have j o h n at example dot co dot uk."),
+            Some("john@example.co.uk".into())
+        );
+        assert_eq!(
+            email("That's maria underscore g at yahoo dot com."),
+            Some("maria_g@yahoo.com".into())
+        );
+        assert_eq!(
+            email("It's m a r i a dot g at outlook dot com."),
+            Some("maria.g@outlook.com".into())
+        );
     }
 
     #[test]
     fn an_unclear_start_is_not_trusted() {
         let f = extract(&Sentence::parse("It's chloe adams at yahoo dot com.")).unwrap();
-        assert_eq!((f.value.as_str(), f.confidence), ("adams@yahoo.com", UNCLEAR_START));
+        assert_eq!(
+            (f.value.as_str(), f.confidence),
+            ("adams@yahoo.com", UNCLEAR_START)
+        );
         let f = extract(&Sentence::parse("Got it, adams at yahoo dot com.")).unwrap();
         assert_eq!(f.confidence, SPOKEN);
     }
 
     #[test]
     fn written_addresses_are_lower_cased() {
-        assert_eq!(email("Got it, John.Smith@Example.com."), Some("john.smith@example.com".into()));
+        assert_eq!(
+            email("Got it, John.Smith@Example.com."),
+            Some("john.smith@example.com".into())
+        );
         let f = extract(&Sentence::parse("it's john.smith@example.com")).unwrap();
         assert_eq!(f.confidence, WRITTEN);
     }
@@ -162,7 +207,13 @@ mod tests {
 
     #[test]
     fn two_addresses_conflict() {
-        let f = extract(&Sentence::parse("Is it john at example dot com or jon at example dot com?")).unwrap();
-        assert_eq!((f.value.as_str(), f.confidence), ("jon@example.com", CONFLICT));
+        let f = extract(&Sentence::parse(
+            "Is it john at example dot com or jon at example dot com?",
+        ))
+        .unwrap();
+        assert_eq!(
+            (f.value.as_str(), f.confidence),
+            ("jon@example.com", CONFLICT)
+        );
     }
 }

@@ -18,7 +18,11 @@ impl Extractor {
     pub fn new(ctx: ExtractionContext) -> Self {
         let services = ServiceMatcher::new(&ctx.services);
         let service_words = services.words();
-        Extractor { ctx, services, service_words }
+        Extractor {
+            ctx,
+            services,
+            service_words,
+        }
     }
 
     pub fn context(&self) -> &ExtractionContext {
@@ -46,7 +50,10 @@ mod tests {
 
     #[test]
     fn one_readback_sentence_fills_every_field() {
-        let ctx = ExtractionContext { services: vec!["Drain cleaning".into(), "Leak repair".into()], call_date: date(2025, 3, 12) };
+        let ctx = ExtractionContext {
+            services: vec!["Drain cleaning".into(), "Leak repair".into()],
+            call_date: date(2025, 3, 12),
+        };
         let s = Sentence::parse(
             "So that's John Smith at 42 Oak Street, five five five, one two three, four five six seven, \
              john at example dot com, for drain cleaning on Friday at 3 pm.",
@@ -58,6 +65,9 @@ mod tests {
         assert_eq!(details.email.as_deref(), Some("john@example.com"));
         assert_eq!(details.address, "42 Oak Street");
         assert_eq!(details.service, "Drain cleaning");
-        assert_eq!((details.date, details.time), (date(2025, 3, 14), time(15, 0, 0, 0)));
+        assert_eq!(
+            (details.date, details.time),
+            (date(2025, 3, 14), time(15, 0, 0, 0))
+        );
     }
 }

@@ -19,7 +19,11 @@ pub struct Field<T> {
 
 impl<T> Field<T> {
     pub fn new(value: T, confidence: f32, said: impl Into<String>) -> Self {
-        Field { value, confidence, said: said.into() }
+        Field {
+            value,
+            confidence,
+            said: said.into(),
+        }
     }
 }
 
@@ -45,8 +49,11 @@ impl CallFacts {
     /// confirmation never goes to a misheard address). `Err` lists the missing or uncertain
     /// field names in a fixed order.
     pub fn booking(&self, threshold: f32) -> Result<BookingDetails, Vec<&'static str>> {
-        fn sure<'a, T>(field: &'a Option<Field<T>>, threshold: f32) -> Option<&'a T> {
-            field.as_ref().filter(|f| f.confidence >= threshold).map(|f| &f.value)
+        fn sure<T>(field: &Option<Field<T>>, threshold: f32) -> Option<&T> {
+            field
+                .as_ref()
+                .filter(|f| f.confidence >= threshold)
+                .map(|f| &f.value)
         }
         let mut missing = Vec::new();
         let mut need = |name: &'static str, present: bool| {
@@ -88,11 +95,16 @@ impl CallFacts {
         merge(&mut self.name, said.name, |old, new| {
             // "Thank you, John" after "John Smith": fewer words, all already known.
             let old_words: Vec<String> = old.split(' ').map(str::to_lowercase).collect();
-            new.split(' ').all(|w| old_words.contains(&w.to_lowercase()))
+            new.split(' ')
+                .all(|w| old_words.contains(&w.to_lowercase()))
         });
-        merge(&mut self.phone, said.phone, |old, new| old.ends_with(new.as_str()));
+        merge(&mut self.phone, said.phone, |old, new| {
+            old.ends_with(new.as_str())
+        });
         merge(&mut self.email, said.email, |old, new| old == new);
-        merge(&mut self.address, said.address, |old, new| old.starts_with(new.as_str()));
+        merge(&mut self.address, said.address, |old, new| {
+            old.starts_with(new.as_str())
+        });
         merge(&mut self.service, said.service, |old, new| old == new);
         merge(&mut self.date, said.date, |old, new| old == new);
         merge(&mut self.time, said.time, |old, new| {
@@ -144,13 +156,29 @@ mod tests {
     #[test]
     fn corrections_override_and_weaker_restatements_do_not() {
         let mut facts = complete();
-        facts.absorb(CallFacts { name: Some(Field::new("John".into(), 0.5, "John")), ..Default::default() });
+        facts.absorb(CallFacts {
+            name: Some(Field::new("John".into(), 0.5, "John")),
+            ..Default::default()
+        });
         assert_eq!(facts.name.as_ref().unwrap().value, "John Smith");
-        facts.absorb(CallFacts { time: Some(Field::new(time(3, 0, 0, 0), 0.6, "three")), ..Default::default() });
+        facts.absorb(CallFacts {
+            time: Some(Field::new(time(3, 0, 0, 0), 0.6, "three")),
+            ..Default::default()
+        });
         assert_eq!(facts.time.as_ref().unwrap().value, time(15, 0, 0, 0));
-        facts.absorb(CallFacts { date: Some(Field::new(date(2025, 3, 20), 0.9, "Thursday")), ..Default::default() });
+        facts.absorb(CallFacts {
+            date: Some(Field::new(date(2025, 3, 20), 0.9, "Thursday")),
+            ..Default::default()
+        });
         assert_eq!(facts.date.as_ref().unwrap().value, date(2025, 3, 20));
-        facts.absorb(CallFacts { name: Some(Field::new("Mike".into(), 0.5, "Mike")), ..Default::default() });
-        assert_eq!(facts.name.as_ref().unwrap().value, "Mike", "a different name is a correction");
+        facts.absorb(CallFacts {
+            name: Some(Field::new("Mike".into(), 0.5, "Mike")),
+            ..Default::default()
+        });
+        assert_eq!(
+            facts.name.as_ref().unwrap().value,
+            "Mike",
+            "a different name is a correction"
+        );
     }
 }

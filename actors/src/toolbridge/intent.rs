@@ -22,8 +22,14 @@ struct Compiled {
 }
 
 static COMPILED: LazyLock<Compiled> = LazyLock::new(|| Compiled {
-    rules: RULES.iter().map(|r| (r.intent, Pattern::compile(r.pattern, GROUPS))).collect(),
-    conditions: CONDITIONS.iter().map(|c| Pattern::compile(c, GROUPS)).collect(),
+    rules: RULES
+        .iter()
+        .map(|r| (r.intent, Pattern::compile(r.pattern, GROUPS)))
+        .collect(),
+    conditions: CONDITIONS
+        .iter()
+        .map(|c| Pattern::compile(c, GROUPS))
+        .collect(),
 });
 
 /// The intents a sentence commits to, in the order they are said, each at most once.
@@ -95,11 +101,26 @@ mod tests {
 
     #[test]
     fn availability_and_cancel() {
-        assert_eq!(intents("Let me check if Tuesday at three is open."), vec![Intent::CheckAvailability]);
-        assert_eq!(intents("Let me see if we have anything Thursday morning."), vec![Intent::CheckAvailability]);
-        assert_eq!(intents("One moment while I check the schedule."), vec![Intent::CheckAvailability]);
-        assert_eq!(intents("Let me cancel that appointment for you."), vec![Intent::Cancel]);
-        assert_eq!(intents("Okay, your appointment has been cancelled."), vec![Intent::Cancel]);
+        assert_eq!(
+            intents("Let me check if Tuesday at three is open."),
+            vec![Intent::CheckAvailability]
+        );
+        assert_eq!(
+            intents("Let me see if we have anything Thursday morning."),
+            vec![Intent::CheckAvailability]
+        );
+        assert_eq!(
+            intents("One moment while I check the schedule."),
+            vec![Intent::CheckAvailability]
+        );
+        assert_eq!(
+            intents("Let me cancel that appointment for you."),
+            vec![Intent::Cancel]
+        );
+        assert_eq!(
+            intents("Okay, your appointment has been cancelled."),
+            vec![Intent::Cancel]
+        );
         assert_eq!(
             intents("Let me cancel the Tuesday one, and I'll book you for Thursday."),
             vec![Intent::Cancel, Intent::Book]

@@ -4,7 +4,7 @@
 //!
 //! Pure logic, no actix and no I/O. The flow is:
 //! [`words`] (pieces -> sentences -> words) -> the extractors ([`name`], [`phone`], [`email`],
-//! [`address`], [`service`], [`date`], [`time`], on [`numbers`]) -> [`facts`] (what the call
+//! [`address`], [`service`], [`date`] with [`calendar`], [`time`] with [`clock`], on [`numbers`]) -> [`facts`] (what the call
 //! has established, with confidence) and [`intent`] (commitments, from the [`rules`] table in
 //! the [`pattern`] language) -> [`state`] (the actions).
 //!
@@ -12,6 +12,8 @@
 //! [`BOOKING_THRESHOLD`]; otherwise it reports `BookingIncomplete` with what is missing.
 
 pub mod address;
+pub mod calendar;
+pub mod clock;
 pub mod date;
 pub mod email;
 pub mod extractor;

@@ -5,20 +5,30 @@
 //! "three oh five" is 3:05), phone digits one by one. Every function takes lower-case words
 //! (see [`super::words::Word::lower`]) and says how many it used, so callers can go on after.
 
-const UNITS: &[&str] = &["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
+const UNITS: &[&str] = &[
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+];
+#[rustfmt::skip]
 const TEENS: &[&str] = &[
-    "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-    "nineteen",
+    "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+    "eighteen", "nineteen",
 ];
-const TENS: &[&str] = &["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
-const ORDINAL_UNITS: &[&str] =
-    &["zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"];
+const TENS: &[&str] = &[
+    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+];
+const ORDINAL_UNITS: &[&str] = &[
+    "zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+];
+#[rustfmt::skip]
 const ORDINAL_TEENS: &[&str] = &[
-    "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
-    "eighteenth", "nineteenth",
+    "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+    "seventeenth", "eighteenth", "nineteenth",
 ];
-const ORDINAL_TENS: &[&str] =
-    &["twentieth", "thirtieth", "fortieth", "fiftieth", "sixtieth", "seventieth", "eightieth", "ninetieth"];
+#[rustfmt::skip]
+const ORDINAL_TENS: &[&str] = &[
+    "twentieth", "thirtieth", "fortieth", "fiftieth", "sixtieth", "seventieth", "eightieth",
+    "ninetieth",
+];
 
 fn index(list: &[&str], word: &str) -> Option<u32> {
     list.iter().position(|w| *w == word).map(|i| i as u32)
@@ -30,7 +40,9 @@ pub fn digit_word(word: &str) -> Option<u32> {
     if let Some(d) = index(UNITS, word) {
         return Some(d);
     }
-    (word.len() == 1).then(|| word.chars().next()?.to_digit(10)).flatten()
+    (word.len() == 1)
+        .then(|| word.chars().next()?.to_digit(10))
+        .flatten()
 }
 
 /// A tens word ("twenty", "thirty"...) as its value.
@@ -42,7 +54,11 @@ pub fn tens_word(word: &str) -> Option<u32> {
 pub fn small(words: &[&str]) -> Option<(u32, usize)> {
     let first = *words.first()?;
     if let Some(t) = tens_word(first) {
-        if let Some(u) = words.get(1).and_then(|w| index(UNITS, w)).filter(|u| *u > 0) {
+        if let Some(u) = words
+            .get(1)
+            .and_then(|w| index(UNITS, w))
+            .filter(|u| *u > 0)
+        {
             return Some((t + u, 2));
         }
         return Some((t, 1));
@@ -120,7 +136,11 @@ pub fn spoken_number(words: &[&str]) -> Option<(String, usize)> {
 pub fn ordinal(words: &[&str]) -> Option<(u32, usize)> {
     let first = *words.first()?;
     if let Some(t) = tens_word(first) {
-        if let Some(u) = words.get(1).and_then(|w| index(ORDINAL_UNITS, w)).filter(|u| *u > 0) {
+        if let Some(u) = words
+            .get(1)
+            .and_then(|w| index(ORDINAL_UNITS, w))
+            .filter(|u| *u > 0)
+        {
             return Some((t + u, 2));
         }
     }
@@ -171,20 +191,36 @@ mod tests {
         assert_eq!(cardinal(&w("one hundred and twenty three")), Some((123, 5)));
         assert_eq!(cardinal(&w("two thousand five")), Some((2005, 3)));
         assert_eq!(cardinal(&w("fifteen hundred Main")), Some((1500, 2)));
-        assert_eq!(cardinal(&w("twelve thousand three hundred forty")), Some((12340, 5)));
+        assert_eq!(
+            cardinal(&w("twelve thousand three hundred forty")),
+            Some((12340, 5))
+        );
         assert_eq!(cardinal(&w("five hundred and")), Some((500, 2)));
         assert_eq!(cardinal(&w("twenty three")), None);
     }
 
     #[test]
     fn spoken_groups_read_like_house_numbers() {
-        assert_eq!(spoken_number(&w("one twenty three Main")), Some(("123".into(), 3)));
-        assert_eq!(spoken_number(&w("twelve oh five")), Some(("1205".into(), 3)));
+        assert_eq!(
+            spoken_number(&w("one twenty three Main")),
+            Some(("123".into(), 3))
+        );
+        assert_eq!(
+            spoken_number(&w("twelve oh five")),
+            Some(("1205".into(), 3))
+        );
         assert_eq!(spoken_number(&w("one two three")), Some(("123".into(), 3)));
         assert_eq!(spoken_number(&w("forty two")), Some(("42".into(), 2)));
         assert_eq!(spoken_number(&w("three thirty")), Some(("330".into(), 2)));
-        assert_eq!(spoken_number(&w("oh five")), None, "a number never starts with oh");
-        assert_eq!(spoken_number(&w("fifteen hundred")), Some(("1500".into(), 2)));
+        assert_eq!(
+            spoken_number(&w("oh five")),
+            None,
+            "a number never starts with oh"
+        );
+        assert_eq!(
+            spoken_number(&w("fifteen hundred")),
+            Some(("1500".into(), 2))
+        );
     }
 
     #[test]

@@ -40,8 +40,10 @@ impl Pattern {
                     Some(t) => (t, true),
                     None => (token, false),
                 };
-                let mut element: Element =
-                    alternatives.split('|').map(|a| vec![a.to_string()]).collect();
+                let mut element: Element = alternatives
+                    .split('|')
+                    .map(|a| vec![a.to_string()])
+                    .collect();
                 if optional {
                     element.push(Vec::new());
                 }
@@ -66,8 +68,12 @@ impl Pattern {
         ordered.into_iter().find_map(|alternative| {
             let end = pos + alternative.len();
             let fits = end <= words.len()
-                && alternative.iter().zip(&words[pos..end]).all(|(a, w)| a == w);
-            fits.then(|| self.match_at(element + 1, words, end)).flatten()
+                && alternative
+                    .iter()
+                    .zip(&words[pos..end])
+                    .all(|(a, w)| a == w);
+            fits.then(|| self.match_at(element + 1, words, end))
+                .flatten()
         })
     }
 }
@@ -76,7 +82,10 @@ impl Pattern {
 mod tests {
     use super::*;
 
-    const GROUPS: &[(&str, &[&str])] = &[("commit", &["let me", "i'll", "i'm going to"]), ("ahead", &["", "go ahead and"])];
+    const GROUPS: &[(&str, &[&str])] = &[
+        ("commit", &["let me", "i'll", "i'm going to"]),
+        ("ahead", &["", "go ahead and"]),
+    ];
 
     fn words(s: &str) -> Vec<&str> {
         s.split(' ').collect()
@@ -86,7 +95,10 @@ mod tests {
     fn groups_alternatives_and_optionals() {
         let p = Pattern::compile("{commit} {ahead} book|schedule that?", GROUPS);
         assert_eq!(p.find(&words("so let me book that now")), Some((1, 5)));
-        assert_eq!(p.find(&words("ok i'm going to go ahead and schedule")), Some((1, 8)));
+        assert_eq!(
+            p.find(&words("ok i'm going to go ahead and schedule")),
+            Some((1, 8))
+        );
         assert_eq!(p.find(&words("would you like me to book that")), None);
         assert_eq!(p.find(&words("let me check")), None);
     }

@@ -34,17 +34,30 @@ impl Run {
 fn digits_at(s: &Sentence, i: usize, in_run: bool) -> Option<(String, usize)> {
     let word = &s.words[i];
     let lower = word.lower.as_str();
-    let next = s.words.get(i + 1).filter(|_| !word.pause_after).map(|w| w.lower.as_str());
+    let next = s
+        .words
+        .get(i + 1)
+        .filter(|_| !word.pause_after)
+        .map(|w| w.lower.as_str());
     let written = lower.chars().any(|c| c.is_ascii_digit())
-        && lower.chars().all(|c| c.is_ascii_digit() || "()+-.".contains(c));
+        && lower
+            .chars()
+            .all(|c| c.is_ascii_digit() || "()+-.".contains(c));
     if written {
-        return Some((lower.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect(), 1));
+        return Some((
+            lower
+                .chars()
+                .filter(|c| c.is_ascii_digit() || *c == '+')
+                .collect(),
+            1,
+        ));
     }
     if let (Some(times), Some(d)) = (repeat(lower), next.and_then(spoken_digit)) {
         return Some((d.to_string().repeat(times), 2));
     }
     if lower == "oh" || lower == "o" {
-        let before_digit = next.is_some_and(|n| spoken_digit(n).is_some() || n.chars().all(|c| c.is_ascii_digit()));
+        let before_digit = next
+            .is_some_and(|n| spoken_digit(n).is_some() || n.chars().all(|c| c.is_ascii_digit()));
         return (in_run || before_digit).then(|| ("0".to_string(), 1));
     }
     if in_run && lower == "hundred" {
@@ -54,8 +67,14 @@ fn digits_at(s: &Sentence, i: usize, in_run: bool) -> Option<(String, usize)> {
         return Some((d.to_string(), 1));
     }
     // "forty five sixty seven": pairs read as numbers, but never across a pause.
-    let pair: Vec<&str> = s.words[i..].iter().take(if word.pause_after { 1 } else { 2 }).map(|w| w.lower.as_str()).collect();
-    small(&pair).filter(|(n, _)| *n >= 10).map(|(n, k)| (n.to_string(), k))
+    let pair: Vec<&str> = s.words[i..]
+        .iter()
+        .take(if word.pause_after { 1 } else { 2 })
+        .map(|w| w.lower.as_str())
+        .collect();
+    small(&pair)
+        .filter(|(n, _)| *n >= 10)
+        .map(|(n, k)| (n.to_string(), k))
 }
 
 fn spoken_digit(word: &str) -> Option<u32> {
@@ -78,7 +97,10 @@ fn runs(s: &Sentence) -> Vec<Run> {
     while i < s.words.len() {
         match digits_at(s, i, run.is_some()) {
             Some((digits, used)) => {
-                let r = run.get_or_insert_with(|| Run { start: i, ..Default::default() });
+                let r = run.get_or_insert_with(|| Run {
+                    start: i,
+                    ..Default::default()
+                });
                 let digits = match digits.strip_prefix('+') {
                     Some(rest) => {
                         r.plus |= r.groups.is_empty();
@@ -92,7 +114,10 @@ fn runs(s: &Sentence) -> Vec<Run> {
                 if starts_group {
                     r.groups.push(digits);
                 } else {
-                    r.groups.last_mut().expect("a run has a group").push_str(&digits);
+                    r.groups
+                        .last_mut()
+                        .expect("a run has a group")
+                        .push_str(&digits);
                 }
                 i += used;
                 r.end = i;
@@ -157,31 +182,67 @@ mod tests {
 
     #[test]
     fn spoken_digits_with_pauses_oh_and_double() {
-        assert_eq!(phone("That's five five five, one two three, four five six seven."), Some(("5551234567".into(), SURE)));
-        assert_eq!(phone("I have eight oh one, double five two, three oh oh nine."), Some(("8015523009".into(), SURE)));
-        assert_eq!(phone("Your number is five five five, one two three, forty five sixty seven."), Some(("5551234567".into(), SURE)));
-        assert_eq!(phone("Oh, five five five, one two three, four five six seven."), Some(("5551234567".into(), SURE)));
+        assert_eq!(
+            phone("That's five five five, one two three, four five six seven."),
+            Some(("5551234567".into(), SURE))
+        );
+        assert_eq!(
+            phone("I have eight oh one, double five two, three oh oh nine."),
+            Some(("8015523009".into(), SURE))
+        );
+        assert_eq!(
+            phone("Your number is five five five, one two three, forty five sixty seven."),
+            Some(("5551234567".into(), SURE))
+        );
+        assert_eq!(
+            phone("Oh, five five five, one two three, four five six seven."),
+            Some(("5551234567".into(), SURE))
+        );
     }
 
     #[test]
     fn written_digits_in_any_layout() {
-        assert_eq!(phone("So that's 555-123-4567."), Some(("5551234567".into(), SURE)));
-        assert_eq!(phone("I have (555) 123 4567 for you."), Some(("5551234567".into(), SURE)));
-        assert_eq!(phone("That's 1 800 555 0199."), Some(("18005550199".into(), SURE)));
-        assert_eq!(phone("That's +1 555 123 4567."), Some(("+15551234567".into(), SURE)));
+        assert_eq!(
+            phone("So that's 555-123-4567."),
+            Some(("5551234567".into(), SURE))
+        );
+        assert_eq!(
+            phone("I have (555) 123 4567 for you."),
+            Some(("5551234567".into(), SURE))
+        );
+        assert_eq!(
+            phone("That's 1 800 555 0199."),
+            Some(("18005550199".into(), SURE))
+        );
+        assert_eq!(
+            phone("That's +1 555 123 4567."),
+            Some(("+15551234567".into(), SURE))
+        );
     }
 
     #[test]
     fn incomplete_or_mixed_numbers_are_uncertain() {
         assert_eq!(phone("That's 555 1234."), Some(("5551234".into(), PARTIAL)));
-        assert_eq!(phone("five five five, one two three, four five six"), Some(("555123456".into(), PARTIAL)));
-        assert_eq!(phone("Tuesday at 3, 555-123-4567."), Some(("5551234567".into(), SPLIT_OFF)));
-        assert_eq!(phone("Either 555 123 4567 or 555 987 6543."), Some(("5559876543".into(), PARTIAL)));
+        assert_eq!(
+            phone("five five five, one two three, four five six"),
+            Some(("555123456".into(), PARTIAL))
+        );
+        assert_eq!(
+            phone("Tuesday at 3, 555-123-4567."),
+            Some(("5551234567".into(), SPLIT_OFF))
+        );
+        assert_eq!(
+            phone("Either 555 123 4567 or 555 987 6543."),
+            Some(("5559876543".into(), PARTIAL))
+        );
     }
 
     #[test]
     fn short_numbers_are_not_phone_numbers() {
-        assert_eq!(phone("We'll be at 42 Oak Street at 3:30 on 3/14, zip 62704."), None);
+        assert_eq!(
+            phone("We'll be at 42 Oak Street at 3:30 on 3/14, zip 62704."),
+            None
+        );
         assert_eq!(phone("That's one twenty three Main Street."), None);
         assert_eq!(phone("Oh, great."), None);
     }

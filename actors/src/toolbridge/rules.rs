@@ -14,32 +14,27 @@ pub struct Rule {
 }
 
 /// Named phrase groups shared by the rules. `""` makes a group optional.
+#[rustfmt::skip]
 pub const GROUPS: &[(&str, &[&str])] = &[
     // The agent speaking about what it is about to do itself, now: not an offer ("I can"),
     // not a question ("would you like me to").
-    (
-        "commit",
-        &[
-            "let me", "lemme", "let me just", "i'll", "i will", "i'll just", "i'm going to",
-            "i am going to", "i'm gonna", "i'm just going to", "let's", "we'll", "we will",
-        ],
-    ),
+    ("commit", &[
+        "let me", "lemme", "let me just", "i'll", "i will", "i'll just", "i'm going to", "i am going to",
+        "i'm gonna", "i'm just going to", "let's", "we'll", "we will",
+    ]),
     ("ahead", &["", "go ahead and", "just", "quickly", "now", "also"]),
     ("done_ahead", &["", "gone ahead and", "just", "now", "already"]),
-    (
-        "obj",
-        &[
-            "that", "this", "it", "you", "that appointment", "the appointment", "your appointment",
-            "that booking", "the booking", "everything", "that visit", "the visit", "you all",
-        ],
-    ),
+    ("obj", &[
+        "that", "this", "it", "you", "that appointment", "the appointment", "your appointment",
+        "that booking", "the booking", "everything", "that visit", "the visit", "you all",
+    ]),
     ("schedule", &["schedule", "calendar", "availability", "books", "system"]),
-    ("i_am", &["i'm", "i am"]),
-    ("i_have", &["i've", "i have"]),
+    ("i_am", &["i'm", "i am"]), ("i_have", &["i've", "i have"]),
     ("you_are", &["you're", "you are"]),
 ];
 
 /// Every trigger phrase. Order does not matter: each intent is reported once per sentence.
+#[rustfmt::skip]
 pub const RULES: &[Rule] = &[
     // Booking: "let me book that for you", "I'll get that scheduled", "I'm booking that now",
     // "let me put you down for ...", and after-the-fact claims ("you're all booked"), which
@@ -72,6 +67,7 @@ pub const RULES: &[Rule] = &[
 /// book that...", "I'll book it once I have your address", "I won't book anything". A
 /// sentence with one of these commits to nothing; a missed booking is cheaper than a wrong
 /// one, and the agent's next sentence usually commits plainly.
+#[rustfmt::skip]
 pub const CONDITIONS: &[&str] = &[
     "before", "once", "if", "unless", "until", "as soon as", "after i", "after we", "when i",
     "when we", "can't", "cannot", "couldn't", "won't", "unable", "not able", "instead of",
@@ -90,7 +86,10 @@ mod tests {
         }
         for condition in CONDITIONS {
             let words: Vec<&str> = condition.split(' ').collect();
-            assert_eq!(Pattern::compile(condition, GROUPS).find(&words), Some((0, words.len())));
+            assert_eq!(
+                Pattern::compile(condition, GROUPS).find(&words),
+                Some((0, words.len()))
+            );
         }
     }
 }

@@ -17,20 +17,25 @@ const GENERIC_ONLY: f32 = 0.6;
 const AMBIGUOUS: f32 = 0.4;
 
 /// Words that name what is done, not what it is done to: on their own they say little.
+#[rustfmt::skip]
 const GENERIC: &[&str] = &[
-    "repair", "service", "cleaning", "installation", "inspection", "replacement", "maintenance", "tune", "up",
-    "check", "estimate", "general", "visit", "job", "new",
+    "repair", "service", "cleaning", "installation", "inspection", "replacement", "maintenance",
+    "tune", "up", "check", "estimate", "general", "visit", "job", "new",
 ];
-const STOP: &[&str] = &["and", "the", "a", "an", "of", "for", "or", "to", "in", "&", "your", "my"];
+const STOP: &[&str] = &[
+    "and", "the", "a", "an", "of", "for", "or", "to", "in", "&", "your", "my",
+];
 /// Everyday words mapped onto the words services are named with.
+#[rustfmt::skip]
 const SYNONYMS: &[(&str, &str)] = &[
-    ("clog", "drain"), ("clogged", "drain"), ("unclog", "drain"), ("blocked", "drain"), ("backed", "drain"),
-    ("leaking", "leak"), ("leaky", "leak"), ("dripping", "leak"), ("drip", "leak"),
-    ("conditioning", "ac"), ("conditioner", "ac"), ("a/c", "ac"), ("aircon", "ac"),
-    ("install", "installation"), ("installing", "installation"), ("installed", "installation"),
-    ("replace", "replacement"), ("replacing", "replacement"), ("fix", "repair"), ("fixing", "repair"),
-    ("repairs", "repair"), ("clean", "cleaning"), ("inspect", "inspection"), ("tuneup", "tune"),
-    ("light", "lighting"), ("lamp", "lighting"), ("charging", "charger"),
+    ("clog", "drain"), ("clogged", "drain"), ("unclog", "drain"), ("blocked", "drain"),
+    ("backed", "drain"), ("leaking", "leak"), ("leaky", "leak"), ("dripping", "leak"),
+    ("drip", "leak"), ("conditioning", "ac"), ("conditioner", "ac"), ("a/c", "ac"),
+    ("aircon", "ac"), ("install", "installation"), ("installing", "installation"),
+    ("installed", "installation"), ("replace", "replacement"), ("replacing", "replacement"),
+    ("fix", "repair"), ("fixing", "repair"), ("repairs", "repair"), ("clean", "cleaning"),
+    ("inspect", "inspection"), ("tuneup", "tune"), ("light", "lighting"), ("lamp", "lighting"),
+    ("charging", "charger"),
 ];
 
 /// Singular form, good enough for service words ("drains", "batteries", "boxes").
@@ -44,14 +49,19 @@ fn singular(word: &str) -> String {
         }
     }
     match word.strip_suffix('s') {
-        Some(stem) if stem.len() > 2 && !stem.ends_with('s') && !stem.ends_with('u') => stem.to_string(),
+        Some(stem) if stem.len() > 2 && !stem.ends_with('s') && !stem.ends_with('u') => {
+            stem.to_string()
+        }
         _ => word.to_string(),
     }
 }
 
 fn canonical(word: &str) -> String {
     let word = singular(word);
-    SYNONYMS.iter().find(|(s, _)| *s == word).map_or(word, |(_, k)| k.to_string())
+    SYNONYMS
+        .iter()
+        .find(|(s, _)| *s == word)
+        .map_or(word, |(_, k)| k.to_string())
 }
 
 /// One configured service, pre-split for matching.
@@ -75,10 +85,22 @@ impl ServiceMatcher {
         let services = names
             .iter()
             .map(|name| {
-                let lower = Sentence::parse(name).lower().iter().map(|w| w.to_string()).collect::<Vec<_>>();
+                let lower = Sentence::parse(name)
+                    .lower()
+                    .iter()
+                    .map(|w| w.to_string())
+                    .collect::<Vec<_>>();
                 let phrase = lower.iter().map(|w| singular(w)).collect();
-                let words = lower.iter().filter(|w| !STOP.contains(&w.as_str())).map(|w| canonical(w)).collect();
-                Service { name: name.clone(), phrase, words }
+                let words = lower
+                    .iter()
+                    .filter(|w| !STOP.contains(&w.as_str()))
+                    .map(|w| canonical(w))
+                    .collect();
+                Service {
+                    name: name.clone(),
+                    phrase,
+                    words,
+                }
             })
             .collect();
         ServiceMatcher { services }
@@ -86,7 +108,10 @@ impl ServiceMatcher {
 
     /// Every lower-case word of every service name (so the name extractor can skip them).
     pub fn words(&self) -> Vec<String> {
-        self.services.iter().flat_map(|s| s.phrase.iter().cloned()).collect()
+        self.services
+            .iter()
+            .flat_map(|s| s.phrase.iter().cloned())
+            .collect()
     }
 
     /// The service a sentence talks about.
@@ -102,11 +127,23 @@ impl ServiceMatcher {
         }
         let outer: Vec<_> = full
             .iter()
-            .filter(|(a, b, _)| !full.iter().any(|(c, d, _)| c <= a && b <= d && (d - c) > (b - a)))
+            .filter(|(a, b, _)| {
+                !full
+                    .iter()
+                    .any(|(c, d, _)| c <= a && b <= d && (d - c) > (b - a))
+            })
             .collect();
         if let Some((start, end, service)) = outer.iter().max_by_key(|(a, _, _)| *a) {
-            let confidence = if outer.len() == 1 { FULL_NAME } else { AMBIGUOUS };
-            return Some(Field::new(service.name.clone(), confidence, s.said(*start, *end)));
+            let confidence = if outer.len() == 1 {
+                FULL_NAME
+            } else {
+                AMBIGUOUS
+            };
+            return Some(Field::new(
+                service.name.clone(),
+                confidence,
+                s.said(*start, *end),
+            ));
         }
         self.by_words(s)
     }
@@ -124,13 +161,23 @@ impl ServiceMatcher {
                     .filter(|w| !GENERIC.contains(&w.as_str()) && said.contains(w))
                     .map(String::as_str)
                     .collect();
-                let generic = service.words.iter().any(|w| GENERIC.contains(&w.as_str()) && said.contains(w));
+                let generic = service
+                    .words
+                    .iter()
+                    .any(|w| GENERIC.contains(&w.as_str()) && said.contains(w));
                 (service, specific, generic)
             })
             .collect();
-        let specific: Vec<_> = hits.iter().filter(|(_, words, _)| !words.is_empty()).collect();
+        let specific: Vec<_> = hits
+            .iter()
+            .filter(|(_, words, _)| !words.is_empty())
+            .collect();
         let pick = |service: &Service, confidence: f32, words: &[&str]| {
-            Some(Field::new(service.name.clone(), confidence, words.join(" ")))
+            Some(Field::new(
+                service.name.clone(),
+                confidence,
+                words.join(" "),
+            ))
         };
         match specific.as_slice() {
             [] => {
@@ -164,35 +211,73 @@ mod tests {
     use super::*;
 
     fn matcher() -> ServiceMatcher {
-        let names = ["Drain cleaning", "Water heater repair", "Water heater installation", "Leak repair", "AC tune-up"];
+        let names = [
+            "Drain cleaning",
+            "Water heater repair",
+            "Water heater installation",
+            "Leak repair",
+            "AC tune-up",
+        ];
         ServiceMatcher::new(&names.map(String::from))
     }
 
     fn service(text: &str) -> Option<(String, f32)> {
-        matcher().extract(&Sentence::parse(text)).map(|f| (f.value, f.confidence))
+        matcher()
+            .extract(&Sentence::parse(text))
+            .map(|f| (f.value, f.confidence))
     }
 
     #[test]
     fn full_names_any_case_or_number() {
-        assert_eq!(service("That's for drain cleaning."), Some(("Drain cleaning".into(), FULL_NAME)));
-        assert_eq!(service("We do Drain Cleanings all the time."), Some(("Drain cleaning".into(), FULL_NAME)));
-        assert_eq!(service("an AC tune-up"), Some(("AC tune-up".into(), FULL_NAME)));
-        assert_eq!(service("drain cleaning and leak repair").map(|s| s.1), Some(AMBIGUOUS));
+        assert_eq!(
+            service("That's for drain cleaning."),
+            Some(("Drain cleaning".into(), FULL_NAME))
+        );
+        assert_eq!(
+            service("We do Drain Cleanings all the time."),
+            Some(("Drain cleaning".into(), FULL_NAME))
+        );
+        assert_eq!(
+            service("an AC tune-up"),
+            Some(("AC tune-up".into(), FULL_NAME))
+        );
+        assert_eq!(
+            service("drain cleaning and leak repair").map(|s| s.1),
+            Some(AMBIGUOUS)
+        );
     }
 
     #[test]
     fn distinctive_words_and_synonyms() {
-        assert_eq!(service("a technician for the clogged sink"), Some(("Drain cleaning".into(), KEYWORD)));
-        assert_eq!(service("to fix that leaky pipe"), Some(("Leak repair".into(), KEYWORD)));
-        assert_eq!(service("your air conditioner"), Some(("AC tune-up".into(), KEYWORD)));
-        assert_eq!(service("to install a new water heater"), Some(("Water heater installation".into(), NARROWED)));
+        assert_eq!(
+            service("a technician for the clogged sink"),
+            Some(("Drain cleaning".into(), KEYWORD))
+        );
+        assert_eq!(
+            service("to fix that leaky pipe"),
+            Some(("Leak repair".into(), KEYWORD))
+        );
+        assert_eq!(
+            service("your air conditioner"),
+            Some(("AC tune-up".into(), KEYWORD))
+        );
+        assert_eq!(
+            service("to install a new water heater"),
+            Some(("Water heater installation".into(), NARROWED))
+        );
     }
 
     #[test]
     fn vague_words_are_not_enough() {
-        assert_eq!(service("look at your water heater").map(|s| s.1), Some(AMBIGUOUS));
+        assert_eq!(
+            service("look at your water heater").map(|s| s.1),
+            Some(AMBIGUOUS)
+        );
         assert_eq!(service("a repair visit").map(|s| s.1), Some(AMBIGUOUS));
-        assert_eq!(service("a cleaning"), Some(("Drain cleaning".into(), GENERIC_ONLY)));
+        assert_eq!(
+            service("a cleaning"),
+            Some(("Drain cleaning".into(), GENERIC_ONLY))
+        );
         assert_eq!(service("See you Tuesday."), None);
     }
 

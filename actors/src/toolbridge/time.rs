@@ -8,8 +8,8 @@
 
 use jiff::civil::Time;
 
+use super::clock::{clock, Clock};
 use super::facts::Field;
-use super::numbers::small;
 use super::words::Sentence;
 
 const SURE: f32 = 0.95;
@@ -23,14 +23,17 @@ const MORNING_GUESS: f32 = 0.6;
 const CONFLICT: f32 = 0.3;
 
 /// Words before a bare number that make it a time ("at 3", "around 3").
-const TRIGGERS: &[&str] = &["at", "around", "for", "between", "from", "by", "after", "before", "until", "till"];
+const TRIGGERS: &[&str] = &[
+    "at", "around", "for", "between", "from", "by", "after", "before", "until", "till",
+];
 /// Triggers that give a bound, not an appointment slot.
 const BOUNDS: &[&str] = &["by", "after", "before", "until", "till"];
 /// Words allowed after a bare "at 3", so that "at 7 Elm Avenue" is not 7 o'clock.
+#[rustfmt::skip]
 const AFTER_BARE: &[&str] = &[
-    "on", "for", "then", "this", "next", "tomorrow", "today", "and", "or", "to", "is", "works", "work",
-    "sharp", "if", "with", "that", "it", "okay", "ok", "please", "so", "monday", "tuesday", "wednesday",
-    "thursday", "friday", "saturday", "sunday", "in", "we", "you", "i",
+    "on", "for", "then", "this", "next", "tomorrow", "today", "and", "or", "to", "is", "works",
+    "work", "sharp", "if", "with", "that", "it", "okay", "ok", "please", "so", "monday", "tuesday",
+    "wednesday", "thursday", "friday", "saturday", "sunday", "in", "we", "you", "i",
 ];
 
 /// am or pm, as said or implied by a part of the day.
@@ -38,52 +41,6 @@ const AFTER_BARE: &[&str] = &[
 enum Meridiem {
     Am,
     Pm,
-}
-
-/// A clock reading: hour as said (1-12, or 0-23 when written "15:30"), minute, and words used.
-#[derive(Debug, Clone, Copy)]
-struct Clock {
-    hour: i8,
-    minute: i8,
-    used: usize,
-    /// "3:30", "half past two", "o'clock": unmistakably a time even without "at".
-    explicit: bool,
-}
-
-fn hour_word(word: &str) -> Option<i8> {
-    let n = word.parse::<i8>().ok().or_else(|| small(&[word]).map(|(n, _)| n as i8))?;
-    (1..=12).contains(&n).then_some(n)
-}
-
-fn clock(words: &[&str]) -> Option<Clock> {
-    let first = *words.first()?;
-    if let Some((h, m)) = first.split_once(':') {
-        let (hour, minute) = (h.parse::<i8>().ok()?, m.parse::<i8>().ok()?);
-        let ok = (0..=23).contains(&hour) && (0..=59).contains(&minute) && m.len() == 2;
-        return ok.then_some(Clock { hour, minute, used: 1, explicit: true });
-    }
-    if let ["half" | "quarter", relation, hour, ..] = words {
-        let hour = hour_word(hour)?;
-        return match (first, *relation) {
-            ("half", "past") => Some(Clock { hour, minute: 30, used: 3, explicit: true }),
-            ("quarter", "past" | "after") => Some(Clock { hour, minute: 15, used: 3, explicit: true }),
-            ("quarter", "to" | "till" | "of") => {
-                Some(Clock { hour: if hour == 1 { 12 } else { hour - 1 }, minute: 45, used: 3, explicit: true })
-            }
-            _ => None,
-        };
-    }
-    let hour = hour_word(first)?;
-    let rest = &words[1..];
-    let (minute, used) = match rest {
-        ["o'clock", ..] => return Some(Clock { hour, minute: 0, used: 2, explicit: true }),
-        ["oh" | "o", digit, ..] => (small(&[digit]).filter(|(n, _)| *n < 10)?.0 as i8, 3),
-        _ => match small(rest).filter(|(n, _)| (10..60).contains(n)) {
-            Some((n, k)) if !first.chars().all(|c| c.is_ascii_digit()) => (n as i8, 1 + k),
-            _ => (0, 1),
-        },
-    };
-    Some(Clock { hour, minute, used, explicit: false })
 }
 
 /// am/pm said right after a clock reading, and the words it took.
@@ -103,7 +60,9 @@ fn meridiem_after(words: &[&str]) -> Option<(Meridiem, usize)> {
 /// "afternoon" or "morning" elsewhere in the sentence ("Thursday afternoon at 2").
 fn day_part(words: &[&str]) -> Option<Meridiem> {
     let am = words.contains(&"morning");
-    let pm = words.iter().any(|w| matches!(*w, "afternoon" | "evening" | "tonight"));
+    let pm = words
+        .iter()
+        .any(|w| matches!(*w, "afternoon" | "evening" | "tonight"));
     match (am, pm) {
         (true, false) => Some(Meridiem::Am),
         (false, true) => Some(Meridiem::Pm),
@@ -148,7 +107,11 @@ fn mentions(s: &Sentence) -> Vec<(Time, f32, usize, usize)> {
     let mut i = 0;
     while i < words.len() {
         if matches!(words[i], "noon" | "midday" | "midnight") {
-            let start = if i > 0 && matches!(words[i - 1], "12" | "twelve") { i - 1 } else { i };
+            let start = if i > 0 && matches!(words[i - 1], "12" | "twelve") {
+                i - 1
+            } else {
+                i
+            };
             let hour = if words[i] == "midnight" { 0 } else { 12 };
             found.push((Time::new(hour, 0, 0, 0).expect("valid"), SURE, start, i + 1));
             i += 1;
@@ -158,7 +121,10 @@ fn mentions(s: &Sentence) -> Vec<(Time, f32, usize, usize)> {
             i += 1;
             continue;
         };
-        let trigger = i.checked_sub(1).map(|j| words[j]).filter(|w| TRIGGERS.contains(w));
+        let trigger = i
+            .checked_sub(1)
+            .map(|j| words[j])
+            .filter(|w| TRIGGERS.contains(w));
         let mut end = i + c.used;
         let reading = match meridiem_after(&words[end..]) {
             Some((m, k)) => {
@@ -169,7 +135,11 @@ fn mentions(s: &Sentence) -> Vec<(Time, f32, usize, usize)> {
             None if trigger.is_some() => {
                 let next_ok = s.words[end - 1].pause_after
                     || words.get(end).is_none_or(|w| AFTER_BARE.contains(w));
-                if next_ok { bare(c, part) } else { None }
+                if next_ok {
+                    bare(c, part)
+                } else {
+                    None
+                }
             }
             None => None,
         };
@@ -191,7 +161,10 @@ pub fn extract(s: &Sentence) -> Option<Field<Time>> {
     let found = mentions(s);
     let &(value, _, _, _) = found.last()?;
     let conflict = found.iter().any(|m| m.0 != value);
-    let best = found.iter().filter(|m| m.0 == value).max_by(|a, b| a.1.total_cmp(&b.1))?;
+    let best = found
+        .iter()
+        .filter(|m| m.0 == value)
+        .max_by(|a, b| a.1.total_cmp(&b.1))?;
     let confidence = if conflict { CONFLICT } else { best.1 };
     Some(Field::new(value, confidence, s.said(best.2, best.3)))
 }
@@ -208,10 +181,19 @@ mod tests {
     #[test]
     fn explicit_am_pm() {
         assert_eq!(at("Tuesday at 3 pm."), Some((time(15, 0, 0, 0), SURE)));
-        assert_eq!(at("at 3:30 p.m. on Friday"), Some((time(15, 30, 0, 0), SURE)));
+        assert_eq!(
+            at("at 3:30 p.m. on Friday"),
+            Some((time(15, 30, 0, 0), SURE))
+        );
         assert_eq!(at("That's 10am."), Some((time(10, 0, 0, 0), SURE)));
-        assert_eq!(at("three thirty in the afternoon"), Some((time(15, 30, 0, 0), SURE)));
-        assert_eq!(at("ten in the morning works"), Some((time(10, 0, 0, 0), SURE)));
+        assert_eq!(
+            at("three thirty in the afternoon"),
+            Some((time(15, 30, 0, 0), SURE))
+        );
+        assert_eq!(
+            at("ten in the morning works"),
+            Some((time(10, 0, 0, 0), SURE))
+        );
         assert_eq!(at("at twelve oh five pm"), Some((time(12, 5, 0, 0), SURE)));
         assert_eq!(at("How about noon?"), Some((time(12, 0, 0, 0), SURE)));
         assert_eq!(at("at 14:30"), Some((time(14, 30, 0, 0), SETTLED)));
@@ -219,12 +201,27 @@ mod tests {
 
     #[test]
     fn bare_times_are_guesses_unless_settled() {
-        assert_eq!(at("Tuesday at three."), Some((time(15, 0, 0, 0), AFTERNOON_GUESS)));
+        assert_eq!(
+            at("Tuesday at three."),
+            Some((time(15, 0, 0, 0), AFTERNOON_GUESS))
+        );
         assert_eq!(at("at nine then"), Some((time(9, 0, 0, 0), MORNING_GUESS)));
-        assert_eq!(at("half past two"), Some((time(14, 30, 0, 0), AFTERNOON_GUESS)));
-        assert_eq!(at("quarter to eleven"), Some((time(10, 45, 0, 0), MORNING_GUESS)));
-        assert_eq!(at("Thursday afternoon at 2"), Some((time(14, 0, 0, 0), SETTLED)));
-        assert_eq!(at("tomorrow morning at eight thirty"), Some((time(8, 30, 0, 0), SETTLED)));
+        assert_eq!(
+            at("half past two"),
+            Some((time(14, 30, 0, 0), AFTERNOON_GUESS))
+        );
+        assert_eq!(
+            at("quarter to eleven"),
+            Some((time(10, 45, 0, 0), MORNING_GUESS))
+        );
+        assert_eq!(
+            at("Thursday afternoon at 2"),
+            Some((time(14, 0, 0, 0), SETTLED))
+        );
+        assert_eq!(
+            at("tomorrow morning at eight thirty"),
+            Some((time(8, 30, 0, 0), SETTLED))
+        );
     }
 
     #[test]

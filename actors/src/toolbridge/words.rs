@@ -10,8 +10,9 @@ const TITLES: &[&str] = &["mr", "mrs", "ms", "dr", "mx", "prof"];
 
 /// Abbreviations whose period ends a sentence only when the next word is capitalised:
 /// "at 3 p.m. on Tuesday" goes on, "at 3 p.m. Does that work?" does not.
-const SOFT_ABBREVIATIONS: &[&str] =
-    &["st", "ave", "rd", "blvd", "ln", "ct", "apt", "jr", "sr", "a.m", "p.m", "e.g", "i.e", "etc"];
+const SOFT_ABBREVIATIONS: &[&str] = &[
+    "st", "ave", "rd", "blvd", "ln", "ct", "apt", "jr", "sr", "a.m", "p.m", "e.g", "i.e", "etc",
+];
 
 /// Joins streamed pieces and cuts them into sentences.
 ///
@@ -73,7 +74,10 @@ impl SentenceAssembler {
             return true; // "?" and "!" always end a sentence.
         }
         let last = text.rsplit(' ').next().unwrap_or("");
-        let word = last.trim_end_matches('.').trim_start_matches(['(', '"']).to_lowercase();
+        let word = last
+            .trim_end_matches('.')
+            .trim_start_matches(['(', '"'])
+            .to_lowercase();
         if TITLES.contains(&word.as_str()) {
             return false;
         }
@@ -119,18 +123,31 @@ impl Sentence {
         let mut words = Vec::new();
         for chunk in text.split_whitespace() {
             let chunk = chunk.replace(['\u{2019}', '\u{2018}'], "'");
-            let trailing: String =
-                chunk.chars().rev().take_while(|c| is_edge_punct(*c)).collect();
-            let core = chunk.trim_start_matches(is_edge_punct).trim_end_matches(is_edge_punct);
+            let trailing: String = chunk
+                .chars()
+                .rev()
+                .take_while(|c| is_edge_punct(*c))
+                .collect();
+            let core = chunk
+                .trim_start_matches(is_edge_punct)
+                .trim_end_matches(is_edge_punct);
             let pause_after = trailing.contains([',', ';', ':', '-', '\u{2014}', '\u{2013}']);
             let parts = split_core(core);
             let last = parts.len().saturating_sub(1);
             for (i, part) in parts.into_iter().enumerate() {
                 let lower = normalise(&part);
-                words.push(Word { text: part, lower, pause_after: pause_after && i == last });
+                words.push(Word {
+                    text: part,
+                    lower,
+                    pause_after: pause_after && i == last,
+                });
             }
         }
-        Sentence { text: text.to_string(), words, question }
+        Sentence {
+            text: text.to_string(),
+            words,
+            question,
+        }
     }
 
     /// The lower-case words, for pattern matching.
@@ -141,14 +158,32 @@ impl Sentence {
     /// The original text of words `start..end`, for [`super::facts::Field::said`].
     pub fn said(&self, start: usize, end: usize) -> String {
         let end = end.min(self.words.len());
-        let parts: Vec<&str> = self.words[start.min(end)..end].iter().map(|w| w.text.as_str()).collect();
+        let parts: Vec<&str> = self.words[start.min(end)..end]
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect();
         parts.join(" ")
     }
 }
 
 fn is_edge_punct(c: char) -> bool {
-    matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '"' | '(' | ')' | '[' | ']' | '\u{201c}' | '\u{201d}' | '\u{2014}' | '\u{2013}')
-        || (c == '-')
+    matches!(
+        c,
+        '.' | ','
+            | ';'
+            | ':'
+            | '!'
+            | '?'
+            | '"'
+            | '('
+            | ')'
+            | '['
+            | ']'
+            | '\u{201c}'
+            | '\u{201d}'
+            | '\u{2014}'
+            | '\u{2013}'
+    ) || (c == '-')
         || (c == '\'')
 }
 
@@ -167,7 +202,11 @@ fn split_core(core: &str) -> Vec<String> {
         }
     }
     if core.contains('-') && core.chars().all(|c| c.is_alphabetic() || c == '-') {
-        return core.split('-').filter(|p| !p.is_empty()).map(str::to_string).collect();
+        return core
+            .split('-')
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect();
     }
     vec![core.to_string()]
 }
@@ -196,21 +235,27 @@ mod tests {
 
     #[test]
     fn joins_pieces_and_cuts_at_the_next_word() {
-        let (done, rest) = feed(&[" Let", " me", " book", " that", ".", " Thanks", ",", " John", " Smi", "th", "!"]);
+        let (done, rest) = feed(&[
+            " Let", " me", " book", " that", ".", " Thanks", ",", " John", " Smi", "th", "!",
+        ]);
         assert_eq!(done, vec!["Let me book that."]);
         assert_eq!(rest.as_deref(), Some("Thanks, John Smith!"));
     }
 
     #[test]
     fn a_period_inside_an_email_is_not_a_sentence_end() {
-        let (done, rest) = feed(&[" it's", " john", ".", "smith", "@", "example", ".", "com", ".", " Great"]);
+        let (done, rest) = feed(&[
+            " it's", " john", ".", "smith", "@", "example", ".", "com", ".", " Great",
+        ]);
         assert_eq!(done, vec!["it's john.smith@example.com."]);
         assert_eq!(rest.as_deref(), Some("Great"));
     }
 
     #[test]
     fn abbreviations_do_not_cut_sentences_needlessly() {
-        let (done, _) = feed(&[" Dr", ".", " Smith", " at", " 3", " p", ".", "m", ".", " on", " Tuesday", ".", " Bye"]);
+        let (done, _) = feed(&[
+            " Dr", ".", " Smith", " at", " 3", " p", ".", "m", ".", " on", " Tuesday", ".", " Bye",
+        ]);
         assert_eq!(done, vec!["Dr. Smith at 3 p.m. on Tuesday."]);
         let (done, _) = feed(&[" at", " 3", " p.m.", " Does", " that", " work", "?", " Ok"]);
         assert_eq!(done, vec!["at 3 p.m.", "Does that work?"]);
@@ -220,11 +265,20 @@ mod tests {
     fn words_keep_case_pauses_and_split_numbers_from_am_pm() {
         let s = Sentence::parse("So that's John Smith, at 3pm, twenty-five (555) 123-4567?");
         let lower = s.lower();
-        assert_eq!(lower, ["so", "that's", "john", "smith", "at", "3", "pm", "twenty", "five", "555", "123-4567"]);
+        assert_eq!(
+            lower,
+            [
+                "so", "that's", "john", "smith", "at", "3", "pm", "twenty", "five", "555",
+                "123-4567"
+            ]
+        );
         assert_eq!(s.words[2].text, "John");
         assert!(s.words[3].pause_after && s.words[6].pause_after && !s.words[5].pause_after);
         assert!(s.question);
-        assert_eq!(Sentence::parse("at 3 p.m. sharp").lower(), ["at", "3", "pm", "sharp"]);
+        assert_eq!(
+            Sentence::parse("at 3 p.m. sharp").lower(),
+            ["at", "3", "pm", "sharp"]
+        );
         assert_eq!(s.said(2, 4), "John Smith");
     }
 }

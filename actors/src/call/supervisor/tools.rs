@@ -15,7 +15,7 @@ impl Handler<BridgeEvent> for CallSupervisor {
 
     fn handle(&mut self, event: BridgeEvent, _ctx: &mut Context<Self>) {
         match event {
-            BridgeEvent::ToolResult { report, caller_name } => {
+            BridgeEvent::ToolResult { report, caller_name, triggered } => {
                 if let Some(error) = &report.error {
                     self.stats.set_error(format!("{}: {error}", report.tool));
                 }
@@ -37,6 +37,7 @@ impl Handler<BridgeEvent> for CallSupervisor {
                 if let Some(announcer) = &self.announcer {
                     announcer.do_send(Announce {
                         text: report.sentence,
+                        requested_at: triggered,
                         mark: Some(format!("{RESULT_MARK}{}", self.results_spoken)),
                     });
                 }
@@ -62,7 +63,7 @@ impl Handler<AnnouncementDone> for CallSupervisor {
         if !done.spoken {
             self.stats.set_error(format!("could not speak: {}", done.text));
         } else if let Some(ms) = done.first_frame_ms {
-            log::debug!("call {}: announcement started {ms} ms after its request", self.call_sid());
+            log::debug!("call {}: announcement done; it started {ms} ms after its trigger", self.call_sid());
         }
     }
 }

@@ -1,0 +1,172 @@
+//! Bookings end to end: the PersonaPlex peer "says" a booking dialogue as text pieces, the
+//! ToolBridge hears the agent commit to it, the executor books it in the real SQLite file and
+//! queues the confirmation, the outbox delivers it to a real SMTP server, and the result is
+//! spoken to the caller in place of the agent's audio.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use actors::booking::store::Store;
+use jiff::civil::{Date, Weekday};
+use support::*;
+
+/// The agent's tone: the caller hears it whenever the agent's audio is not held back.
+const AGENT_HZ: f64 = 300.0;
+
+/// A weekday at least two days ahead in the business's time zone: open, and never in the past.
+fn booking_day() -> Date {
+    let tz = jiff::tz::TimeZone::get("America/Chicago").unwrap();
+    let mut day = tz.to_datetime(jiff::Timestamp::now()).date().tomorrow().unwrap().tomorrow().unwrap();
+    while matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday) {
+        day = day.tomorrow().unwrap();
+    }
+    day
+}
+
+/// "Tuesday December 1st", as an agent reads a date back.
+fn spoken(day: Date) -> String {
+    let suffix = match day.day() {
+        1 | 21 | 31 => "st",
+        2 | 22 => "nd",
+        3 | 23 => "rd",
+        _ => "th",
+    };
+    format!("{} {}{suffix}", day.strftime("%A %B"), day.day())
+}
+
+/// Writes a peer script: each word a piece with a leading space, as PersonaPlex streams them.
+fn write_script(path: &Path, parts: &[&str]) {
+    let mut lines = Vec::new();
+    for part in parts {
+        if part.starts_with("#wait") {
+            lines.push(part.to_string());
+        } else {
+            lines.extend(part.split_whitespace().map(|w| format!(" {w}")));
+        }
+    }
+    std::fs::write(path, lines.join("\n") + "\n").unwrap();
+}
+
+/// Calls in with silence for `secs` while the peer plays `script`; returns (admin snapshot seen
+/// last while live, what the caller heard as (rate, samples)).
+fn call(server: &Server, secs: f64) -> (serde_json::Value, u32, Vec<f64>) {
+    let input = server.dir.join("silence.wav");
+    let output = server.dir.join("heard.wav");
+    write_tone_wav(&input, 8000, 440.0, secs, 0.0);
+    let mut simulator = Command::new(switchboard_bin())
+        .args(["call", "--url", &server.media_url(), "--token", MEDIA_TOKEN, "--tail-secs", "1"])
+        .args(["--from", "+15551234567", "--call-sid", "CAbooking"])
+        .arg("--audio")
+        .arg(&input)
+        .arg("--out")
+        .arg(&output)
+        .stdout(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut seen = serde_json::Value::Null;
+    while simulator.try_wait().unwrap().is_none() {
+        if let Some(call) = server.calls().into_iter().next() {
+            seen = call;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(simulator.wait().unwrap().success());
+    let (rate, heard) = read_wav(&output);
+    (seen, rate, heard)
+}
+
+/// Seconds of audio that are loud but not the agent's tone: what the announcer said.
+fn seconds_of_speech(rate: u32, heard: &[f64]) -> f64 {
+    let window = rate as usize / 10;
+    let windows = heard
+        .chunks(window)
+        .filter(|w| w.len() == window && rms_dbfs(w) > -35.0)
+        .filter(|w| {
+            // The share of the window's power at the agent's tone: near 1 for the tone.
+            let tone = goertzel(w, rate, AGENT_HZ) * 2.0;
+            let total = w.iter().map(|x| x * x).sum::<f64>() / w.len() as f64;
+            tone / total < 0.3
+        })
+        .count();
+    windows as f64 / 10.0
+}
+
+fn open_store(server: &Server) -> Store {
+    Store::open(&server.dir.join("switchboard.db")).unwrap()
+}
+
+#[test]
+fn a_booking_dialogue_ends_with_a_row_an_email_and_a_spoken_result() {
+    let dir = temp_dir("booking-mail");
+    let smtp = SmtpSink::start(&dir.join("mail"), &[]);
+    let day = booking_day();
+    let date = spoken(day);
+    let script = dir.join("script.txt");
+    let readback = format!(
+        "So that's John Smith, phone five five five, one two three, four five six seven, email john at example dot com, \
+         at 42 Oak Street, for drain cleaning on {date} at 3 PM."
+    );
+    write_script(&script, &[
+        "Thanks for calling Bright Plumbing, this is Ava.",
+        "#wait 300",
+        &readback,
+        "Let me book that for you.",
+        "#wait 4000",
+        // The agent repeats itself: the same trigger must not book twice.
+        "Let me book that for you.",
+        "#wait 3000",
+    ]);
+    let peer = PersonaPlexPeer::start(&[
+        "--prefill-ms", "200", "--mode", "tone:300", "--text-interval-ms", "40",
+        "--script", script.to_str().unwrap(),
+    ]);
+    let smtp_port = format!("port = {}", smtp.port);
+    let server = Server::start("booking", peer.port, &[("email", &smtp_port)]);
+
+    let (seen, rate, heard) = call(&server, 11.0);
+
+    // The result was spoken to the caller, soon after the trigger, in place of the agent.
+    let speech = seconds_of_speech(rate, &heard);
+    assert!(speech > 2.0, "only {speech:.1} s of spoken result reached the caller");
+    let latency = seen["result_latency_ms"].as_u64().unwrap();
+    assert!(latency > 0 && latency < 2000, "result spoken {latency} ms after the trigger");
+    assert!(seen["notes"].to_string().contains("booked appointment"), "{seen}");
+
+    // One appointment row with every detail the agent read back.
+    let store = open_store(&server);
+    let rows = store.appointments_between(day.to_datetime(jiff::civil::time(0, 0, 0, 0)), day.tomorrow().unwrap().to_datetime(jiff::civil::time(0, 0, 0, 0))).unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let row = &rows[0];
+    assert_eq!((row.name.as_str(), row.phone.as_str(), row.address.as_str()), ("John Smith", "5551234567", "42 Oak Street"));
+    assert_eq!(row.email.as_deref(), Some("john@example.com"));
+    assert_eq!(row.service, "Drain cleaning");
+    assert_eq!(row.start.to_string(), format!("{day}T15:00:00"));
+
+    // The repeated trigger booked nothing new (the bridge takes a repeat with the same details
+    // as a confirmation; the store's idempotency key would refuse it anyway): one run of each.
+    let runs = store.tool_runs("CAbooking").unwrap();
+    let names: Vec<&str> = runs.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names.iter().filter(|n| **n == "book_appointment").count(), 1, "{names:?}");
+    assert_eq!(names.iter().filter(|n| **n == "send_confirmation_email").count(), 1, "{names:?}");
+    let booked = &runs.iter().find(|r| r.name == "book_appointment").unwrap();
+    assert!(booked.latency_ms < 1000 && booked.error.is_none(), "{booked:?}");
+
+    // The confirmation reached the SMTP server, addressed to the caller, naming the slot.
+    wait_until(Duration::from_secs(15), "the confirmation email", || !smtp.messages().is_empty());
+    std::thread::sleep(Duration::from_millis(500));
+    let mail = smtp.messages();
+    assert_eq!(mail.len(), 1, "{mail:?}");
+    assert_eq!(mail[0]["rcpt_tos"], serde_json::json!(["john@example.com"]));
+    let body = mail[0]["body"].as_str().unwrap();
+    assert!(body.contains("Drain cleaning") && body.contains("42 Oak Street"), "{body}");
+    assert!(mail[0]["subject"].as_str().unwrap().contains("Bright Plumbing"), "{}", mail[0]);
+
+    // The call record: outcome, transcript, and the spoken result as a note.
+    let record = store.call("CAbooking").unwrap().expect("call record");
+    assert_eq!(record.outcome.as_deref(), Some("booked"));
+    assert!(record.transcript.as_deref().unwrap_or("").contains("Let me book that for you."), "{record:?}");
+    assert!(record.notes.iter().any(|n| n.contains("You're booked")), "{record:?}");
+}
