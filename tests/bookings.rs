@@ -170,3 +170,58 @@ fn a_booking_dialogue_ends_with_a_row_an_email_and_a_spoken_result() {
     assert!(record.transcript.as_deref().unwrap_or("").contains("Let me book that for you."), "{record:?}");
     assert!(record.notes.iter().any(|n| n.contains("You're booked")), "{record:?}");
 }
+
+#[test]
+fn missing_details_closed_hours_and_a_refusing_mail_server_lose_nothing() {
+    let dir = temp_dir("booking-bad");
+    let smtp = SmtpSink::start(&dir.join("mail"), &["--refuse"]);
+    let day = booking_day();
+    let date = spoken(day);
+    let script = dir.join("script.txt");
+    let late = format!("Okay, {date} at 11 PM.");
+    let morning = format!("Okay, so that is {date} at 10 AM.");
+    write_script(&script, &[
+        "So that's Mary Jones, phone five five five, nine eight seven, six five four three, \
+         email mary at example dot com, at 7 Elm Avenue, for leak repair.",
+        // No date or time yet: nothing may be booked.
+        "Let me book that for you.",
+        "#wait 300",
+        &late,
+        "Let me book that for you.",
+        "#wait 5000",
+        &morning,
+        "Let me book that for you.",
+        "#wait 3000",
+    ]);
+    let peer = PersonaPlexPeer::start(&[
+        "--prefill-ms", "200", "--mode", "tone:300", "--text-interval-ms", "40",
+        "--script", script.to_str().unwrap(),
+    ]);
+    let smtp_port = format!("port = {}", smtp.port);
+    let server = Server::start("booking-bad", peer.port, &[("email", &smtp_port)]);
+
+    let (seen, _, _) = call(&server, 14.0);
+    let notes = seen["notes"].to_string();
+    assert!(notes.contains("book_appointment not run: missing or uncertain date"), "{notes}");
+    assert!(notes.contains("Sorry"), "the outside-hours answer was not recorded: {notes}");
+
+    let store = open_store(&server);
+    let midnight = jiff::civil::time(0, 0, 0, 0);
+    let rows = store.appointments_between(day.to_datetime(midnight), day.tomorrow().unwrap().to_datetime(midnight)).unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].start.to_string(), format!("{day}T10:00:00"));
+    assert_eq!(rows[0].name, "Mary Jones");
+    let runs = store.tool_runs("CAbooking").unwrap();
+    // 11 PM once (refused, not retried with the same details), then 10 AM.
+    assert_eq!(runs.iter().filter(|r| r.name == "book_appointment").count(), 2, "{runs:?}");
+
+    // The refusing server got nothing; the email is kept in the outbox with the reason.
+    wait_until(Duration::from_secs(10), "the outbox to record the refusal", || {
+        store.outbox().unwrap().iter().any(|e| e.last_error.is_some())
+    });
+    let outbox = store.outbox().unwrap();
+    assert_eq!(outbox.len(), 1, "{outbox:?}");
+    assert_eq!(outbox[0].to, "mary@example.com");
+    assert!(outbox[0].last_error.as_deref().unwrap().contains("550"), "{outbox:?}");
+    assert!(smtp.messages().is_empty());
+}

@@ -23,6 +23,7 @@ struct Business {
     call: Vec<Call>,
 }
 
+/// One labelled call: its transcript and what it should lead to.
 #[derive(Deserialize)]
 struct Call {
     id: String,

@@ -36,7 +36,13 @@ pub struct ToolBridge {
     state: ToolBridgeState,
     executor: Addr<BookingExecutor>,
     supervisor: Recipient<BridgeEvent>,
+    /// Fires when the text stream has been quiet for [`SENTENCE_PAUSE`].
+    pause_timer: Option<SpawnHandle>,
 }
+
+/// Quiet in the agent's text stream after which a sentence ending in `.`, `?` or `!` is taken
+/// as finished. Words arrive every 80 to 300 ms while the agent talks.
+const SENTENCE_PAUSE: std::time::Duration = std::time::Duration::from_millis(300);
 
 impl ToolBridge {
     pub fn new(
@@ -45,7 +51,7 @@ impl ToolBridge {
         executor: Addr<BookingExecutor>,
         supervisor: Recipient<BridgeEvent>,
     ) -> Self {
-        ToolBridge { call_sid, state: ToolBridgeState::new(context), executor, supervisor }
+        ToolBridge { call_sid, state: ToolBridgeState::new(context), executor, supervisor, pause_timer: None }
     }
 
     fn act(&mut self, actions: Vec<BridgeAction>, ctx: &mut Context<Self>) {
@@ -72,9 +78,15 @@ impl ToolBridge {
             let caller_name = self.state.facts().name.as_ref().map(|f| f.value.clone());
             let call_sid = self.call_sid.clone();
             let triggered = std::time::Instant::now();
+            let is_booking = matches!(request, ToolRequest::Book(_));
             ctx.spawn(self.executor.send(RunTool(request)).into_actor(self).map(move |result, bridge, _| {
                 match result {
-                    Ok(report) => bridge.supervisor.do_send(BridgeEvent::ToolResult { report, caller_name, triggered }),
+                    Ok(report) => {
+                        if is_booking && report.booked.is_none() {
+                            bridge.state.booking_failed();
+                        }
+                        bridge.supervisor.do_send(BridgeEvent::ToolResult { report, caller_name, triggered })
+                    }
                     Err(e) => log::error!("call {call_sid}: booking executor is gone: {e}"),
                 }
             }));
@@ -101,6 +113,14 @@ impl Handler<AgentSaid> for ToolBridge {
     fn handle(&mut self, AgentSaid(piece): AgentSaid, ctx: &mut Context<Self>) {
         let actions = self.state.push_piece(&piece);
         self.act(actions, ctx);
+        if let Some(timer) = self.pause_timer.take() {
+            ctx.cancel_future(timer);
+        }
+        self.pause_timer = Some(ctx.run_later(SENTENCE_PAUSE, |bridge, ctx| {
+            bridge.pause_timer = None;
+            let actions = bridge.state.pause();
+            bridge.act(actions, ctx);
+        }));
     }
 }
 

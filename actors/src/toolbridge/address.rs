@@ -29,18 +29,12 @@ const UNITS: &[(&str, &str)] = &[
     ("suite", "Suite"),
     ("ste", "Suite"),
 ];
-/// The business talking about its own premises, not the caller's.
-#[rustfmt::skip]
-const OWN_PREMISES: &[&[&str]] = &[
-    &["we're", "located"], &["we", "are", "located"], &["our", "office"], &["our", "shop"],
-    &["our", "address"], &["our", "location"], &["our", "showroom"],
-];
 /// Street names are at most this many words ("Martin Luther King Junior").
 const MAX_NAME_WORDS: usize = 4;
 
 const DIGITS: f32 = 0.9;
 const SPOKEN: f32 = 0.85;
-const CONFLICT: f32 = 0.3;
+const CONFLICT: f32 = super::facts::DOUBTED;
 
 /// Whether a word is a street suffix ("street", "ave").
 pub fn is_street_suffix(lower: &str) -> bool {
@@ -136,15 +130,10 @@ fn unit(s: &Sentence, words: &[&str], i: usize) -> Option<(String, usize)> {
     Some((format!(", {kind} {}", id.0), id.1))
 }
 
-/// The street address in a sentence, unless the business is describing its own premises.
+/// The street address in a sentence (the caller decides, in [`super::caveats`], whether the
+/// sentence is about the business's own premises).
 pub fn extract(s: &Sentence) -> Option<Field<String>> {
     let words = s.lower();
-    if OWN_PREMISES
-        .iter()
-        .any(|p| words.windows(p.len()).any(|w| w == *p))
-    {
-        return None;
-    }
     let mut found: Vec<(String, f32, usize, usize)> = Vec::new();
     let mut i = 0;
     while i < words.len() {
@@ -228,7 +217,6 @@ mod tests {
     #[test]
     fn not_addresses() {
         assert_eq!(address("It's a one way street."), None);
-        assert_eq!(address("Our office is at 12 Main Street."), None);
         assert_eq!(address("the 3rd Street bridge"), None);
         assert_eq!(address("5 Oak, and then Street"), None);
         assert_eq!(

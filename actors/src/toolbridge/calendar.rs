@@ -58,7 +58,7 @@ fn day_after(words: &[&str]) -> Option<(i8, usize)> {
 }
 
 /// This year's date unless it has passed, then next year's.
-pub fn upcoming(today: Date, month: i8, day: i8) -> Option<Date> {
+fn upcoming(today: Date, month: i8, day: i8) -> Option<Date> {
     let this_year = Date::new(today.year(), month, day).ok()?;
     if this_year >= today {
         Some(this_year)

@@ -14,7 +14,7 @@
 use jiff::civil::{Date, Weekday};
 use jiff::ToSpan;
 
-use super::calendar::{calendar_dates, upcoming, Mention};
+use super::calendar::{calendar_dates, Mention};
 use super::facts::Field;
 use super::numbers::ordinal;
 use super::words::Sentence;
@@ -23,7 +23,7 @@ const SURE: f32 = super::calendar::SURE;
 const WEEKDAY: f32 = 0.9;
 const DAY_ONLY: f32 = 0.85;
 const AMBIGUOUS: f32 = 0.5;
-const CONFLICT: f32 = 0.3;
+const CONFLICT: f32 = super::facts::DOUBTED;
 
 #[rustfmt::skip]
 const WEEKDAYS: &[(&str, Weekday)] = &[

@@ -9,7 +9,7 @@ const SPOKEN: f32 = 0.9;
 /// A spoken local part whose start is unclear ("chloe adams at ..." may be "chloeadams").
 const UNCLEAR_START: f32 = 0.5;
 /// Two different addresses in one sentence: keep the last, do not trust it.
-const CONFLICT: f32 = 0.3;
+const CONFLICT: f32 = super::facts::DOUBTED;
 
 /// Words read out for the symbols of an address.
 const SEPARATORS: &[(&str, &str)] = &[

@@ -1,9 +1,13 @@
 //! All the entity extractors run over one sentence, with what they need about the business.
 
-use super::facts::CallFacts;
+use super::caveats::caveats;
+use super::facts::{CallFacts, Field};
 use super::service::ServiceMatcher;
 use super::words::Sentence;
 use super::{address, date, email, name, phone, time, ExtractionContext};
+
+/// Confidence of a date, time or service said not to be on offer ("Monday is full").
+const NOT_THE_SLOT: f32 = super::facts::DOUBTED;
 
 /// The extractors for one call, prepared once: the service matcher and the service words the
 /// name extractor must not take for a surname are built from the context up front.
@@ -30,23 +34,63 @@ impl Extractor {
     }
 
     /// What one sentence read back; fields it did not mention are `None`.
+    ///
+    /// Sentences about the business itself or about slots the caller cannot have (see
+    /// [`super::caveats`]) give no phone, e-mail or address, and only untrusted dates and times.
     pub fn sentence(&self, s: &Sentence) -> CallFacts {
+        let caveats = caveats(s);
+        let slot = caveats.not_the_slot;
         CallFacts {
             name: name::extract(s, &self.service_words),
-            phone: phone::extract(s),
-            email: email::extract(s),
-            address: address::extract(s),
-            service: self.services.extract(s),
-            date: date::extract(s, self.ctx.call_date),
-            time: time::extract(s),
+            phone: phone::extract(s).filter(|_| !caveats.own_contact),
+            email: email::extract(s).filter(|_| !caveats.own_contact),
+            address: address::extract(s).filter(|_| !caveats.own_premises),
+            service: self
+                .services
+                .extract(s)
+                .map(|f| distrust(f, caveats.not_offered)),
+            date: date::extract(s, self.ctx.call_date).map(|f| distrust(f, slot)),
+            time: time::extract(s).map(|f| distrust(f, slot)),
         }
     }
+}
+
+/// Caps the confidence of a detail the sentence says is not on offer.
+fn distrust<T>(mut field: Field<T>, doubted: bool) -> Field<T> {
+    if doubted {
+        field.confidence = field.confidence.min(NOT_THE_SLOT);
+    }
+    field
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use jiff::civil::{date, time};
+
+    fn extractor() -> Extractor {
+        let ctx = ExtractionContext {
+            services: vec!["Drain cleaning".into()],
+            call_date: date(2025, 3, 12),
+        };
+        Extractor::new(ctx)
+    }
+
+    #[test]
+    fn the_business_own_details_are_not_the_callers() {
+        let facts = extractor().sentence(&Sentence::parse(
+            "Call us at 555 000 1111 or visit our office at 12 Main Street.",
+        ));
+        assert_eq!((facts.phone, facts.address), (None, None));
+        let facts = extractor().sentence(&Sentence::parse(
+            "We're closed Monday, we open at 8 am Tuesday.",
+        ));
+        assert_eq!(facts.date.map(|f| f.confidence), Some(NOT_THE_SLOT));
+        assert_eq!(facts.time.map(|f| f.confidence), Some(NOT_THE_SLOT));
+        let facts =
+            extractor().sentence(&Sentence::parse("We do not offer drain cleaning anymore."));
+        assert_eq!(facts.service.map(|f| f.confidence), Some(NOT_THE_SLOT));
+    }
 
     #[test]
     fn one_readback_sentence_fills_every_field() {

@@ -4,6 +4,11 @@ use jiff::civil::{Date, Time};
 
 use crate::booking::BookingDetails;
 
+/// Confidence at or below which a sentence doubts a value rather than states it: two
+/// different values in one sentence, or a slot said to be unavailable ("Monday is full").
+/// Such a mention overrides even a matching earlier one, which [`merge`] would otherwise keep.
+pub const DOUBTED: f32 = 0.3;
+
 /// One extracted value, its confidence, and the words it came from.
 ///
 /// Confidence exists so the bridge can refuse to book on a guess: every extractor says how
@@ -115,11 +120,14 @@ impl CallFacts {
 }
 
 /// Later overrides earlier, except a restatement (`restates(old, new)`) that is less sure
-/// than what we have, which only confirms it.
+/// than what we have, which only confirms it; unless it is doubted ([`DOUBTED`]).
 fn merge<T>(slot: &mut Option<Field<T>>, new: Option<Field<T>>, restates: impl Fn(&T, &T) -> bool) {
     let Some(new) = new else { return };
     match slot {
-        Some(old) if restates(&old.value, &new.value) && old.confidence >= new.confidence => {}
+        Some(old)
+            if restates(&old.value, &new.value)
+                && old.confidence >= new.confidence
+                && new.confidence > DOUBTED => {}
         _ => *slot = Some(new),
     }
 }

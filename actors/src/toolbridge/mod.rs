@@ -3,16 +3,20 @@
 //! back to the caller, and asks for the tool call.
 //!
 //! Pure logic, no actix and no I/O. The flow is:
-//! [`words`] (pieces -> sentences -> words) -> the extractors ([`name`], [`phone`], [`email`],
-//! [`address`], [`service`], [`date`] with [`calendar`], [`time`] with [`clock`], on [`numbers`]) -> [`facts`] (what the call
-//! has established, with confidence) and [`intent`] (commitments, from the [`rules`] table in
-//! the [`pattern`] language) -> [`state`] (the actions).
+//! * [`words`]: pieces -> sentences -> words;
+//! * the extractors, one per field: [`name`], [`phone`], [`email`], [`address`], [`service`],
+//!   [`date`] (with [`calendar`]) and [`time`] (with [`clock`]), on the [`numbers`] parser,
+//!   run together by [`extractor`], which drops what [`caveats`] says is not the caller's;
+//! * [`facts`]: what the call has established so far, with confidence;
+//! * [`intent`]: commitments, from the [`rules`] table in the [`pattern`] language;
+//! * [`state`]: the per-call state machine that turns all that into actions.
 //!
 //! It never books on a guess: a `Book` action needs every required field at or above
 //! [`BOOKING_THRESHOLD`]; otherwise it reports `BookingIncomplete` with what is missing.
 
 pub mod address;
 pub mod calendar;
+pub mod caveats;
 pub mod clock;
 pub mod date;
 pub mod email;

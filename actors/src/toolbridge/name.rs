@@ -34,7 +34,7 @@ const FULL_STRONG: f32 = 0.95;
 const FULL_WEAK: f32 = 0.85;
 const FIRST_STRONG: f32 = 0.6;
 const FIRST_WEAK: f32 = 0.5;
-const CONFLICT: f32 = 0.3;
+const CONFLICT: f32 = super::facts::DOUBTED;
 /// Longest name taken: "Maria de la Cruz Lopez" is rare; longer runs are not names.
 const MAX_WORDS: usize = 4;
 

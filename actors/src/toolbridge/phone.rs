@@ -10,7 +10,7 @@ const SURE: f32 = 0.95;
 /// A full number found by dropping a group the agent paused before or after ("at 3, 555...").
 const SPLIT_OFF: f32 = 0.85;
 /// Anything else long enough to be a phone number but not a complete one: never booked.
-const PARTIAL: f32 = 0.3;
+const PARTIAL: f32 = 0.4;
 /// Fewer digits than this is a house number, a zip code or a year, not a phone number.
 const MIN_DIGITS: usize = 7;
 
@@ -167,7 +167,7 @@ pub fn extract(s: &Sentence) -> Option<Field<String>> {
         .collect();
     let (value, mut confidence, said) = found.last()?.clone();
     if found.iter().any(|(v, _, _)| *v != value) {
-        confidence = confidence.min(PARTIAL);
+        confidence = confidence.min(super::facts::DOUBTED);
     }
     Some(Field::new(value, confidence, said))
 }
@@ -233,7 +233,7 @@ mod tests {
         );
         assert_eq!(
             phone("Either 555 123 4567 or 555 987 6543."),
-            Some(("5559876543".into(), PARTIAL))
+            Some(("5559876543".into(), super::super::facts::DOUBTED))
         );
     }
 

@@ -20,7 +20,7 @@ const AFTERNOON_GUESS: f32 = 0.7;
 /// 7 to 11 without am/pm ("at nine"): am is likely, but a guess.
 const MORNING_GUESS: f32 = 0.6;
 /// Two times in a sentence, or a bound ("after 3 pm") rather than a slot.
-const CONFLICT: f32 = 0.3;
+const CONFLICT: f32 = super::facts::DOUBTED;
 
 /// Words before a bare number that make it a time ("at 3", "around 3").
 const TRIGGERS: &[&str] = &[

@@ -54,6 +54,12 @@ impl SentenceAssembler {
         done
     }
 
+    /// True when the text so far ends with `.`, `?` or `!`: the sentence is over unless the
+    /// next piece continues the word (an e-mail address, an abbreviation).
+    pub fn awaiting_end(&self) -> bool {
+        ends_with_terminal(self.buffer.trim_end())
+    }
+
     /// Ends the current sentence even without final punctuation (end of turn or call).
     pub fn flush(&mut self) -> Option<String> {
         self.pending_end = false;
