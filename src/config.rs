@@ -9,6 +9,8 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use actors::booking::business::Business;
+use actors::call::FallbackEngine;
+use actors::pool::ServerConfig as PersonaPlexServer;
 use actors::booking::mailer::EmailConfig;
 use actors::speech::SpeechConfig;
 use anyhow::{bail, Context};
@@ -31,6 +33,32 @@ pub struct Config {
     pub store: StoreConfig,
     pub email: EmailConfig,
     pub speech: SpeechConfig,
+    pub voicemail: VoicemailConfig,
+}
+
+/// Voicemail: the last resort, and what a call gets when nothing else is configured.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct VoicemailConfig {
+    /// Greeting played before the beep (WAV; made by `scripts/make-voicemail-greeting`).
+    pub greeting: PathBuf,
+    /// Where messages are written, as `<call sid>.wav`.
+    pub dir: PathBuf,
+    /// Longest message, in seconds.
+    pub max_secs: u64,
+    /// Email `business.contact_email` about each new message.
+    pub notify: bool,
+}
+
+impl Default for VoicemailConfig {
+    fn default() -> Self {
+        VoicemailConfig {
+            greeting: "assets/voicemail-greeting.wav".into(),
+            dir: "data/voicemail".into(),
+            max_secs: 120,
+            notify: true,
+        }
+    }
 }
 
 /// Where bookings, call records and the email outbox live.
@@ -81,7 +109,11 @@ pub struct SignalWireConfig {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PersonaPlexConfig {
+    /// The rollback switch: false sends every call to the fallback engine.
     pub enabled: bool,
+    /// The servers of the pool (each serves one call at a time). Empty: the one server given
+    /// by `host`, `port` and `use_ssl`.
+    pub servers: Vec<PersonaPlexServer>,
     pub host: String,
     pub port: u16,
     /// `wss://` when true, `ws://` otherwise.
@@ -108,6 +140,16 @@ pub struct PersonaPlexConfig {
     /// Opus encoder complexity, 0 (cheapest) to 10 (best). Encoding is most of a call's CPU
     /// cost; see the transcoder bench for the trade-off.
     pub opus_complexity: u8,
+    /// Seconds of caller audio with no agent audio back after which a session is dead.
+    pub agent_silence_secs: f64,
+    /// Restarts of a call's PersonaPlex session before it falls back.
+    pub restart_budget: u32,
+    /// After a failure, seconds to wait for a new live session before falling back.
+    pub fallback_after_secs: f64,
+    /// Seconds a server that failed is skipped.
+    pub cooldown_secs: u64,
+    /// Who takes a call PersonaPlex cannot serve: "legacy" (when configured) or "voicemail".
+    pub fallback: FallbackEngine,
 }
 
 impl Default for ServerConfig {
@@ -135,6 +177,7 @@ impl Default for PersonaPlexConfig {
     fn default() -> Self {
         PersonaPlexConfig {
             enabled: true,
+            servers: Vec::new(),
             host: "127.0.0.1".into(),
             port: 8998,
             use_ssl: false,
@@ -147,6 +190,11 @@ impl Default for PersonaPlexConfig {
             handshake_timeout_secs: 30,
             opus_bitrate: 24_000,
             opus_complexity: 1,
+            agent_silence_secs: 3.0,
+            restart_budget: 2,
+            fallback_after_secs: 8.0,
+            cooldown_secs: 30,
+            fallback: FallbackEngine::Legacy,
         }
     }
 }
@@ -203,6 +251,12 @@ impl Config {
         if !(6_000..=510_000).contains(&pp.opus_bitrate) {
             bail!("personaplex.opus_bitrate must be within 6000..=510000, got {}", pp.opus_bitrate);
         }
+        if !self.voicemail.greeting.is_file() {
+            bail!("voicemail.greeting {} does not exist (scripts/make-voicemail-greeting makes it)", self.voicemail.greeting.display());
+        }
+        if pp.agent_silence_secs < 0.5 || pp.fallback_after_secs < 0.5 {
+            bail!("personaplex.agent_silence_secs and fallback_after_secs must be at least 0.5");
+        }
         if pp.opus_complexity > 10 {
             bail!("personaplex.opus_complexity must be 0..=10, got {}", pp.opus_complexity);
         }
@@ -223,6 +277,16 @@ impl Config {
         match self.personaplex.text_prompt.trim() {
             "" => self.business.text_prompt(&Default::default()),
             prompt => prompt.to_string(),
+        }
+    }
+
+    /// The PersonaPlex servers of the pool.
+    pub fn personaplex_servers(&self) -> Vec<PersonaPlexServer> {
+        let pp = &self.personaplex;
+        if pp.servers.is_empty() {
+            vec![PersonaPlexServer::new(pp.host.clone(), pp.port, pp.use_ssl)]
+        } else {
+            pp.servers.clone()
         }
     }
 
@@ -340,6 +404,7 @@ fn section_error(table: &toml::Table) -> Option<String> {
             "store" => check::<StoreConfig>(value),
             "email" => check::<EmailConfig>(value),
             "speech" => check::<SpeechConfig>(value),
+            "voicemail" => check::<VoicemailConfig>(value),
             _ => return None,
         };
         result.err().map(|e| format!("[{section}]: {}", e.message()))

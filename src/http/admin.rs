@@ -13,10 +13,25 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
 
 /// `GET /admin/calls`: every live call (bearer token from `server.admin_token`).
 pub async fn calls(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    if !has_bearer(&req, &state.config.server.admin_token) {
-        return HttpResponse::Unauthorized()
-            .insert_header(("WWW-Authenticate", "Bearer"))
-            .json(json!({ "error": "missing or wrong bearer token" }));
+    match authorized(&req, &state) {
+        Some(refusal) => refusal,
+        None => HttpResponse::Ok().json(json!({ "calls": state.calls.registry.snapshot() })),
     }
-    HttpResponse::Ok().json(json!({ "calls": state.calls.registry.snapshot() }))
+}
+
+/// `GET /admin/servers`: each PersonaPlex server's state, current call and recent failures.
+pub async fn servers(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    match authorized(&req, &state) {
+        Some(refusal) => refusal,
+        None => HttpResponse::Ok().json(json!({ "servers": state.calls.services.pool.servers() })),
+    }
+}
+
+/// None when the admin token is present and right; else the 401 to send.
+fn authorized(req: &HttpRequest, state: &AppState) -> Option<HttpResponse> {
+    (!has_bearer(req, &state.config.server.admin_token)).then(|| {
+        HttpResponse::Unauthorized()
+            .insert_header(("WWW-Authenticate", "Bearer"))
+            .json(json!({ "error": "missing or wrong bearer token" }))
+    })
 }

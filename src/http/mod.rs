@@ -13,7 +13,10 @@ use actors::call::tls::{client_config, TrustPolicy};
 use actix::Actor;
 use actors::booking::mailer::Mailer;
 use actors::call::{CallContext, CallRegistry, CallServices, CallSettings, LinkSettings};
+use actors::call::voicemail::VoicemailSettings;
+use actors::pool::PersonaPlexPool;
 use actors::services::{MailOutbox, StoreHandle};
+use actors::voicemail::load_greeting;
 use actors::speech::Speech;
 use anyhow::Context;
 
@@ -29,7 +32,7 @@ pub struct AppState {
 pub fn call_settings(config: &Config) -> anyhow::Result<CallSettings> {
     let pp = &config.personaplex;
     let link = if pp.enabled {
-        let tls = if pp.use_ssl {
+        let tls = if config.personaplex_servers().iter().any(|s| s.use_ssl) {
             let policy = match (&pp.ca_file, pp.accept_invalid_certs) {
                 (_, true) => TrustPolicy::AcceptInvalid,
                 (Some(ca), false) => TrustPolicy::CaFile(ca),
@@ -40,14 +43,12 @@ pub fn call_settings(config: &Config) -> anyhow::Result<CallSettings> {
             None
         };
         Some(Arc::new(LinkSettings {
-            use_tls: pp.use_ssl,
-            host: pp.host.clone(),
-            port: pp.port,
             voice_prompt: config.voice_prompt(),
             seed: pp.seed,
             tls,
             connect_timeout: Duration::from_secs(pp.connect_timeout_secs),
             handshake_timeout: Duration::from_secs(pp.handshake_timeout_secs),
+            agent_silence_timeout: Duration::from_secs_f64(pp.agent_silence_secs),
         }))
     } else {
         None
@@ -59,7 +60,30 @@ pub fn call_settings(config: &Config) -> anyhow::Result<CallSettings> {
         opus_bitrate: pp.opus_bitrate,
         opus_complexity: pp.opus_complexity,
         max_message_bytes: config.server.max_message_bytes,
-        restart_budget: 2,
+        restart_budget: pp.restart_budget,
+        fallback_after: Duration::from_secs_f64(pp.fallback_after_secs),
+        fallback: pp.fallback,
+        voicemail: Arc::new(voicemail_settings(config)?),
+    })
+}
+
+/// Loads the greeting at every wire rate once, so no call reads a file.
+fn voicemail_settings(config: &Config) -> anyhow::Result<VoicemailSettings> {
+    let vm = &config.voicemail;
+    let greetings = [8_000, 16_000, 24_000]
+        .into_iter()
+        .map(|rate| {
+            let pcm = load_greeting(&vm.greeting, rate)
+                .with_context(|| format!("cannot load the voicemail greeting {}", vm.greeting.display()))?;
+            Ok((rate, Arc::new(pcm)))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    Ok(VoicemailSettings {
+        dir: vm.dir.clone(),
+        max: Duration::from_secs(vm.max_secs),
+        greetings,
+        notify_to: vm.notify.then(|| config.business.contact_email.clone()),
+        business_name: config.business.name.clone(),
     })
 }
 
@@ -105,13 +129,15 @@ fn start_services(config: &Config) -> anyhow::Result<CallServices> {
         log::warn!("email is disabled: bookings get no confirmation email");
         None
     };
-    Ok(CallServices { store, outbox, speech: Speech::new(config.speech.clone()) })
+    let pool = PersonaPlexPool::new(config.personaplex_servers(), Duration::from_secs(config.personaplex.cooldown_secs));
+    Ok(CallServices { store, outbox, pool, speech: Speech::new(config.speech.clone()) })
 }
 
 /// Every route of the server.
 fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(admin::healthz))
         .route("/admin/calls", web::get().to(admin::calls))
+        .route("/admin/servers", web::get().to(admin::servers))
         .route("/signalwire/voice", web::post().to(voice::incoming_call))
         .route("/signalwire/voice", web::get().to(voice::incoming_call))
         .route("/signalwire/status", web::post().to(voice::status_callback))

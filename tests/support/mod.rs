@@ -134,6 +134,7 @@ impl Server {
             // Each test has its own database, and no mail server unless it starts one.
             ("store".into(), vec![format!("path = \"{}\"", dir.join("switchboard.db").display())]),
             ("email".into(), vec![format!("port = {}", free_port())]),
+            ("voicemail".into(), vec![format!("dir = \"{}\"", dir.join("voicemail").display())]),
         ];
         for (section, line) in extra {
             let key = line.split('=').next().unwrap_or("").trim();

@@ -12,6 +12,7 @@ pub mod mailer;
 pub mod outbox;
 pub mod sentences;
 pub mod store;
+pub mod voicemails;
 
 use jiff::civil::{Date, DateTime, Time};
 use serde::{Deserialize, Serialize};

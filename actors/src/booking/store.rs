@@ -136,6 +136,17 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX email_outbox_due ON email_outbox (next_attempt_at) WHERE status = 'queued';
     ",
+    // 2: voicemail messages.
+    "
+    CREATE TABLE voicemails (
+        id INTEGER PRIMARY KEY,
+        call_sid TEXT NOT NULL,
+        from_number TEXT NOT NULL,
+        path TEXT NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    ",
 ];
 
 /// How long a connection waits for another's write lock before giving up: bookings are rare

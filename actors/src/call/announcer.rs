@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use actix::prelude::*;
 
-use super::messages::{AgentAudio, Announce, AnnouncementDone, HoldAgentAudio, MediaCommand, Shutdown};
+use super::messages::{AgentAudio, Announce, AnnouncementDone, HoldAgentAudio, MediaCommand, Shutdown, StopSpeaking};
 use super::registry::CallStats;
 use crate::codec::WireFormat;
 use crate::speech::Speech;
@@ -88,6 +88,9 @@ impl Announcer {
             self.hold(false);
             return;
         };
+        if let Some(pcm) = announce.pcm.clone() {
+            return self.play(announce, requested, &pcm, ctx);
+        }
         let speech = self.speech.clone();
         let (text, rate) = (announce.text.clone(), self.format.sample_rate());
         let synth = async move { speech.synthesize(&text, rate).await };
@@ -96,7 +99,7 @@ impl Announcer {
             Ok(pcm) => me.play(announce, requested, &pcm, ctx),
             Err(e) => {
                 log::warn!("call {}: could not speak {:?}: {e}", me.call_id, announce.text);
-                me.supervisor.do_send(AnnouncementDone { text: announce.text, spoken: false, first_frame_ms: None });
+                me.done(&announce, AnnouncementDone { text: announce.text.clone(), spoken: false, first_frame_ms: None });
                 me.next(ctx);
             }
         }));
@@ -145,8 +148,15 @@ impl Announcer {
             self.media.do_send(MediaCommand::Mark(mark.clone()));
         }
         let first_frame_ms = Some(p.started.duration_since(p.requested).as_millis() as u64);
-        self.supervisor.do_send(AnnouncementDone { text: p.announce.text, spoken: total > 0, first_frame_ms });
+        self.done(&p.announce, AnnouncementDone { text: p.announce.text.clone(), spoken: total > 0, first_frame_ms });
         self.next(ctx);
+    }
+
+    fn done(&self, announce: &Announce, done: AnnouncementDone) {
+        if let Some(notify) = &announce.notify {
+            notify.do_send(done.clone());
+        }
+        self.supervisor.do_send(done);
     }
 
     fn hold(&self, hold: bool) {
@@ -179,5 +189,19 @@ impl Handler<Shutdown> for Announcer {
 
     fn handle(&mut self, _: Shutdown, ctx: &mut Context<Self>) {
         ctx.stop();
+    }
+}
+
+impl Handler<StopSpeaking> for Announcer {
+    type Result = ();
+
+    fn handle(&mut self, _: StopSpeaking, ctx: &mut Context<Self>) {
+        self.queue.clear();
+        if let Some(p) = self.playing.take() {
+            ctx.cancel_future(p.timer);
+            log::info!("call {}: stopped speaking (barge-in)", self.call_id);
+            self.done(&p.announce, AnnouncementDone { text: p.announce.text.clone(), spoken: p.sent > 0, first_frame_ms: None });
+        }
+        self.hold(false);
     }
 }

@@ -54,18 +54,39 @@ pub struct DetachAgent;
 pub struct HoldAgentAudio(pub bool);
 
 /// Speak `text` to the caller now (a tool result, a filler, a greeting).
-#[derive(Message, Debug, Clone)]
+#[derive(Message, Clone)]
 #[rtype(result = "()")]
 pub struct Announce {
+    /// What to say (synthesized), or a label for `pcm`.
     pub text: String,
+    /// Ready audio at the stream's wire rate (a recorded greeting): played instead of `text`.
+    pub pcm: Option<std::sync::Arc<Vec<i16>>>,
+    /// Also told when this announcement ends (besides the supervisor).
+    pub notify: Option<Recipient<AnnouncementDone>>,
     /// When the need to say it arose (a tool's trigger): latency is measured from here.
     pub requested_at: std::time::Instant,
     /// Mark name sent after the announcement's audio, so its end can be heard back.
     pub mark: Option<String>,
 }
 
-/// An announcement finished playing out (sent), or could not be spoken.
+/// Barge-in: stop speaking now and drop what is queued.
 #[derive(Message, Debug)]
+#[rtype(result = "()")]
+pub struct StopSpeaking;
+
+/// Caller audio decoded to PCM at the wire rate, for engines that listen themselves (the
+/// legacy pipeline's VAD, the voicemail recorder).
+#[derive(Message, Debug)]
+#[rtype(result = "()")]
+pub struct CallerPcm(pub Vec<i16>);
+
+/// Sends decoded caller audio to this engine from now on (None: nobody).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct ListenToCaller(pub Option<Recipient<CallerPcm>>);
+
+/// An announcement finished playing out (sent), or could not be spoken.
+#[derive(Message, Debug, Clone)]
 #[rtype(result = "()")]
 pub struct AnnouncementDone {
     pub text: String,
@@ -86,9 +107,16 @@ pub enum CallerEvent {
     Hangup { reason: String },
 }
 
-/// What the PersonaPlex link reports to the supervisor.
+/// What a PersonaPlex link reports to the supervisor, tagged with its session.
 #[derive(Message, Debug)]
 #[rtype(result = "()")]
+pub struct LinkReport {
+    pub session: u64,
+    pub event: LinkEvent,
+}
+
+/// The events of one PersonaPlex session.
+#[derive(Debug)]
 pub enum LinkEvent {
     /// The WebSocket is up; the server is prefilling its prompts.
     Connected,

@@ -21,12 +21,15 @@ pub mod tool_bridge;
 pub mod tls;
 pub mod transcoder;
 pub mod transcript;
+pub mod voicemail;
 
 use std::sync::Arc;
 
 use actix::Addr;
 
 use crate::booking::business::Business;
+use crate::pool::PersonaPlexPool;
+use voicemail::VoicemailSettings;
 use crate::services::{MailOutbox, StoreHandle};
 use crate::speech::Speech;
 
@@ -52,6 +55,22 @@ pub struct CallSettings {
     pub max_message_bytes: usize,
     /// How many times a call may restart its PersonaPlex session.
     pub restart_budget: u32,
+    /// After a PersonaPlex failure, how long to wait for a new live session before handing
+    /// the call to the fallback engine.
+    pub fallback_after: std::time::Duration,
+    /// What a call gets when PersonaPlex is disabled, busy or gone.
+    pub fallback: FallbackEngine,
+    pub voicemail: Arc<VoicemailSettings>,
+}
+
+/// The engine that takes a call PersonaPlex cannot serve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FallbackEngine {
+    /// The legacy pipeline (VAD, speech-to-text, LLM, speech), when configured.
+    Legacy,
+    /// Voicemail: greeting, beep, recording.
+    Voicemail,
 }
 
 /// What a new call needs from the process: settings, the shared call table and services.
@@ -66,6 +85,8 @@ pub struct CallContext {
 #[derive(Clone)]
 pub struct CallServices {
     pub store: StoreHandle,
+    /// Which PersonaPlex servers are free.
+    pub pool: PersonaPlexPool,
     /// None when email is disabled.
     pub outbox: Option<Addr<MailOutbox>>,
     pub speech: Speech,

@@ -1,7 +1,7 @@
 //! `PersonaPlexLink`: one WebSocket session with a PersonaPlex server.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use actix::io::{SinkWrite, WriteHandler};
 use actix::prelude::*;
@@ -11,7 +11,8 @@ use awc::BoxedSocket;
 use futures_util::stream::{SplitSink, StreamExt};
 use url::Url;
 
-use super::messages::{AgentOgg, LinkEvent, Shutdown, UpstreamOgg};
+use super::messages::{AgentOgg, LinkEvent, LinkReport, Shutdown, UpstreamOgg};
+use crate::pool::ServerConfig;
 use crate::protocol::personaplex::{audio_message, parse_server_frame, ServerFrame};
 
 /// Where and how to reach PersonaPlex; built once from the configuration, shared by every call.
@@ -20,9 +21,6 @@ use crate::protocol::personaplex::{audio_message, parse_server_frame, ServerFram
 /// already true in the call), so the supervisor builds it with [`LinkSettings::chat_url`].
 #[derive(Debug, Clone)]
 pub struct LinkSettings {
-    pub use_tls: bool,
-    pub host: String,
-    pub port: u16,
     /// Voice file, e.g. `NATF2.pt`.
     pub voice_prompt: String,
     /// Sent only when set (older servers die on it).
@@ -31,26 +29,23 @@ pub struct LinkSettings {
     pub tls: Option<Arc<rustls::ClientConfig>>,
     pub connect_timeout: Duration,
     pub handshake_timeout: Duration,
+    /// Caller audio flows but no agent audio came back for this long: the server's reader
+    /// died (it does so silently on bad Ogg), and the session is dead.
+    pub agent_silence_timeout: Duration,
 }
 
 impl LinkSettings {
-    /// The `/api/chat` URL of a session with this persona prompt.
-    pub fn chat_url(&self, text_prompt: &str) -> Result<Url, crate::protocol::ProtocolError> {
+    /// The `/api/chat` URL of a session on `server` with this persona prompt.
+    pub fn chat_url(&self, server: &ServerConfig, text_prompt: &str) -> Result<Url, crate::protocol::ProtocolError> {
         crate::protocol::personaplex::ChatUrl {
-            use_tls: self.use_tls,
-            host: &self.host,
-            port: self.port,
+            use_tls: server.use_ssl,
+            host: &server.host,
+            port: server.port,
             voice_prompt: &self.voice_prompt,
             text_prompt,
             seed: self.seed,
         }
         .build()
-    }
-
-    /// The server's address for logs (never the prompt: it is long and may be private).
-    pub fn server(&self) -> String {
-        let scheme = if self.use_tls { "wss" } else { "ws" };
-        format!("{scheme}://{}:{}", self.host, self.port)
     }
 }
 
@@ -66,10 +61,14 @@ type WsSink = SplitSink<actix_codec::Framed<BoxedSocket, Codec>, Message>;
 /// what to do about it is the supervisor's decision.
 pub struct PersonaPlexLink {
     call_id: String,
+    /// Which session of the call this is: reports carry it, so the supervisor can tell a
+    /// standby session's events from the live one's.
+    session: u64,
+    server: ServerConfig,
     settings: Arc<LinkSettings>,
     /// This session's `/api/chat` URL, prompt included.
     url: Url,
-    supervisor: Recipient<LinkEvent>,
+    supervisor: Recipient<LinkReport>,
     agent_audio: Recipient<AgentOgg>,
     sink: Option<SinkWrite<Message, WsSink>>,
     /// The handshake arrived: audio may flow.
@@ -78,18 +77,25 @@ pub struct PersonaPlexLink {
     failed: bool,
     /// Kind bytes PersonaPlex is not known to send, already logged once.
     unknown_kinds_seen: u8,
+    /// When caller audio was last sent, and agent audio last received (for the watchdog).
+    last_sent: Option<Instant>,
+    last_heard: Instant,
 }
 
 impl PersonaPlexLink {
     pub fn new(
         call_id: String,
+        session: u64,
+        server: ServerConfig,
         settings: Arc<LinkSettings>,
         url: Url,
-        supervisor: Recipient<LinkEvent>,
+        supervisor: Recipient<LinkReport>,
         agent_audio: Recipient<AgentOgg>,
     ) -> Self {
         PersonaPlexLink {
             call_id,
+            session,
+            server,
             settings,
             url,
             supervisor,
@@ -98,6 +104,23 @@ impl PersonaPlexLink {
             live: false,
             failed: false,
             unknown_kinds_seen: 0,
+            last_sent: None,
+            last_heard: Instant::now(),
+        }
+    }
+
+    fn report(&self, event: LinkEvent) {
+        self.supervisor.do_send(LinkReport { session: self.session, event });
+    }
+
+    /// Judges the session dead when the caller is talking to it but nothing comes back:
+    /// PersonaPlex answers every 80 ms of input with 80 ms of output, so silence from it
+    /// while input flows means its reader (or model) is gone.
+    fn watch(&mut self, ctx: &mut Context<Self>) {
+        let limit = self.settings.agent_silence_timeout;
+        let caller_flowing = self.last_sent.is_some_and(|t| t.elapsed() < Duration::from_secs(1));
+        if self.live && caller_flowing && self.last_heard.elapsed() > limit {
+            self.fail(format!("no agent audio for {limit:?} while the caller's audio flows"), ctx);
         }
     }
 
@@ -105,8 +128,8 @@ impl PersonaPlexLink {
     fn fail(&mut self, reason: String, ctx: &mut Context<Self>) {
         if !self.failed {
             self.failed = true;
-            log::warn!("call {}: PersonaPlex link to {} failed: {reason}", self.call_id, self.settings.server());
-            self.supervisor.do_send(LinkEvent::Failed(reason));
+            log::warn!("call {}: PersonaPlex session {} on {} failed: {reason}", self.call_id, self.session, self.server.name);
+            self.report(LinkEvent::Failed(reason));
         }
         ctx.stop();
     }
@@ -116,15 +139,17 @@ impl PersonaPlexLink {
             Ok(ServerFrame::Handshake) => {
                 if !self.live {
                     self.live = true;
-                    log::info!("call {}: PersonaPlex handshake from {}", self.call_id, self.settings.server());
-                    self.supervisor.do_send(LinkEvent::Handshake);
+                    self.last_heard = Instant::now();
+                    log::info!("call {}: PersonaPlex handshake from {} (session {})", self.call_id, self.server.name, self.session);
+                    self.report(LinkEvent::Handshake);
                 }
             }
             Ok(ServerFrame::Audio(_)) => {
                 // Zero-copy: the payload is the frame minus its kind byte.
+                self.last_heard = Instant::now();
                 self.agent_audio.do_send(AgentOgg(frame.slice(1..)));
             }
-            Ok(ServerFrame::Text(piece)) => self.supervisor.do_send(LinkEvent::Text(piece.to_string())),
+            Ok(ServerFrame::Text(piece)) => self.report(LinkEvent::Text(piece.to_string())),
             Ok(ServerFrame::Unknown(kind)) => {
                 if self.unknown_kinds_seen < 8 {
                     self.unknown_kinds_seen += 1;
@@ -143,7 +168,7 @@ impl Actor for PersonaPlexLink {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Context<Self>) {
-        log::info!("call {}: connecting to PersonaPlex at {}", self.call_id, self.settings.server());
+        log::info!("call {}: connecting to PersonaPlex {} (session {})", self.call_id, self.server.name, self.session);
         let settings = self.settings.clone();
         let url = self.url.clone();
         let connect = async move {
@@ -168,7 +193,8 @@ impl Actor for PersonaPlexLink {
                 let (sink, stream) = framed.split();
                 link.sink = Some(SinkWrite::new(sink, ctx));
                 ctx.add_stream(stream);
-                link.supervisor.do_send(LinkEvent::Connected);
+                link.report(LinkEvent::Connected);
+                ctx.run_interval(Duration::from_millis(250), |link, ctx| link.watch(ctx));
                 let timeout = link.settings.handshake_timeout;
                 ctx.run_later(timeout, move |link, ctx| {
                     if !link.live {
@@ -192,6 +218,7 @@ impl Handler<UpstreamOgg> for PersonaPlexLink {
         // Before the handshake the server would discard what we send (and an early OpusHead
         // kills its reader), so nothing leaves before `live`.
         if let (true, Some(sink)) = (self.live, self.sink.as_mut()) {
+            self.last_sent = Some(Instant::now());
             if sink.write(Message::Binary(audio_message(&msg.0))).is_err() {
                 log::debug!("call {}: PersonaPlex sink closed", self.call_id);
             }

@@ -7,7 +7,8 @@ use actix::prelude::*;
 use bytes::Bytes;
 
 use super::messages::{
-    AgentAudio, AgentOgg, AttachAgent, CallerAudio, DetachAgent, HoldAgentAudio, Shutdown, UpstreamOgg,
+    AgentAudio, AgentOgg, AttachAgent, CallerAudio, CallerPcm, DetachAgent, HoldAgentAudio, ListenToCaller,
+    Shutdown, UpstreamOgg,
 };
 use super::registry::CallStats;
 use crate::codec::{CodecError, WireFormat};
@@ -29,6 +30,8 @@ pub struct Transcoder {
     to_caller: Recipient<AgentAudio>,
     /// While true the agent's frames are decoded (to keep the decoder in step) but dropped.
     hold: bool,
+    /// An engine that wants the caller's audio as PCM (legacy pipeline, voicemail).
+    listener: Option<Recipient<CallerPcm>>,
     stats: Arc<CallStats>,
 }
 
@@ -51,6 +54,7 @@ impl Transcoder {
             to_agent: None,
             to_caller,
             hold: false,
+            listener: None,
             stats,
         })
     }
@@ -87,6 +91,11 @@ impl Handler<CallerAudio> for Transcoder {
 
     fn handle(&mut self, msg: CallerAudio, _ctx: &mut Context<Self>) {
         self.stats.frames_in.fetch_add(1, Ordering::Relaxed);
+        if let Some(listener) = &self.listener {
+            let mut pcm = Vec::with_capacity(msg.0.len());
+            self.upstream.format().decode_into(&msg.0, &mut pcm);
+            listener.do_send(CallerPcm(pcm));
+        }
         if self.to_agent.is_none() {
             // No session to listen yet (connecting or prefilling): the model is not running, so
             // there is nothing to keep; buffering would only add latency later.
@@ -147,5 +156,13 @@ impl Handler<HoldAgentAudio> for Transcoder {
 
     fn handle(&mut self, msg: HoldAgentAudio, _ctx: &mut Context<Self>) {
         self.hold = msg.0;
+    }
+}
+
+impl Handler<ListenToCaller> for Transcoder {
+    type Result = ();
+
+    fn handle(&mut self, msg: ListenToCaller, _ctx: &mut Context<Self>) {
+        self.listener = msg.0;
     }
 }

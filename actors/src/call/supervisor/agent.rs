@@ -1,14 +1,27 @@
-//! The supervisor's side of the PersonaPlex session: start, handshake, text, failure.
+//! The supervisor's side of PersonaPlex: leasing a server, sessions, failure and restart.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use actix::prelude::*;
 
-use super::{CallSupervisor, SENTENCE_MARK};
-use crate::call::messages::{AttachAgent, DetachAgent, LinkEvent, MediaCommand};
+use super::{CallSupervisor, Engine, SENTENCE_MARK};
+use crate::call::messages::{Announce, AttachAgent, DetachAgent, LinkEvent, LinkReport, MediaCommand, Shutdown};
 use crate::call::personaplex_link::PersonaPlexLink;
 use crate::call::registry::CallState;
 use crate::call::tool_bridge::AgentSaid;
+use crate::pool::Lease;
+
+/// What the caller hears the moment a PersonaPlex session fails, while a new one is found.
+const FILLER: &str = "One moment, please.";
+
+/// One PersonaPlex session of this call: its link, and the server leased for it (freed when
+/// this is dropped).
+pub(super) struct AgentSession {
+    pub(super) id: u64,
+    pub(super) link: Addr<PersonaPlexLink>,
+    pub(super) lease: Lease,
+    pub(super) live: bool,
+}
 
 impl CallSupervisor {
     /// The persona prompt for a new session: the configured override, or the business's
@@ -21,47 +34,146 @@ impl CallSupervisor {
         }
     }
 
-    pub(super) fn start_link(&mut self, ctx: &mut Context<Self>) {
-        let (Some(settings), Some(transcoder)) = (self.context.settings.link.clone(), self.transcoder.clone()) else {
-            return;
-        };
-        let url = match settings.chat_url(&self.current_prompt()) {
+    /// Leases a free server and opens a session on it. False when no server is free.
+    pub(super) fn open_session(&mut self, ctx: &mut Context<Self>) -> Option<AgentSession> {
+        let (settings, transcoder) = (self.context.settings.link.clone()?, self.transcoder.clone()?);
+        let lease = self.context.services.pool.lease(&self.setup.call_sid)?;
+        let url = match settings.chat_url(lease.server(), &self.current_prompt()) {
             Ok(url) => url,
             Err(e) => {
                 self.stats.set_error(format!("PersonaPlex URL: {e}"));
                 log::error!("call {}: cannot build the PersonaPlex URL: {e}", self.call_sid());
-                return;
+                return None;
             }
         };
+        self.sessions_started += 1;
+        let id = self.sessions_started;
         let link = PersonaPlexLink::new(
             self.setup.call_sid.clone(),
+            id,
+            lease.server().clone(),
             settings,
             url,
             ctx.address().recipient(),
             transcoder.recipient(),
         )
         .start();
-        self.link = Some(link);
-        self.stats.set_state(CallState::Connecting);
+        Some(AgentSession { id, link, lease, live: false })
+    }
+
+    /// Starts the session that serves the caller. False when no server is free.
+    pub(super) fn start_session(&mut self, ctx: &mut Context<Self>) -> bool {
+        match self.open_session(ctx) {
+            Some(session) => {
+                self.agent = Some(session);
+                self.stats.set_state(CallState::Connecting);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The serving session failed: tell the caller to hold on, restart elsewhere, and arm
+    /// the fallback in case no new session goes live in time.
+    fn agent_failed(&mut self, reason: String, ctx: &mut Context<Self>) {
+        if let Some(session) = self.agent.take() {
+            // The server cools down before anyone leases it again; dropping frees our lease.
+            session.lease.report_failure(&reason);
+        }
+        self.stats.set_error(format!("PersonaPlex: {reason}"));
+        if let Some(transcoder) = &self.transcoder {
+            transcoder.do_send(DetachAgent);
+        }
+        if let Some(announcer) = &self.announcer {
+            announcer.do_send(Announce {
+                text: FILLER.into(),
+                pcm: None,
+                notify: None,
+                mark: None,
+                requested_at: Instant::now(),
+            });
+        }
+        if self.fallback_timer.is_none() {
+            let bound = self.context.settings.fallback_after;
+            self.fallback_timer = Some(ctx.run_later(bound, move |sup, ctx| {
+                sup.fallback_timer = None;
+                if sup.engine == Engine::PersonaPlex && !sup.agent.as_ref().is_some_and(|a| a.live) {
+                    sup.fall_back(&format!("no live PersonaPlex session within {bound:?}"), ctx);
+                }
+            }));
+        }
+        // A session already prepared with a fresher prompt takes over.
+        if let Some(standby) = self.standby.take() {
+            let live = standby.live;
+            self.agent = Some(standby);
+            if live {
+                self.session_live(ctx);
+            }
+            return;
+        }
+        if self.restarts_left == 0 {
+            return self.fall_back("PersonaPlex restart budget spent", ctx);
+        }
+        self.restarts_left -= 1;
+        self.restarts_done += 1;
+        // A little more wait on each attempt: a server that just failed often fails again.
+        let delay = Duration::from_millis(100 * u64::from(self.restarts_done));
+        log::info!("call {}: restarting PersonaPlex in {delay:?}", self.call_sid());
+        ctx.run_later(delay, |sup, ctx| {
+            if sup.ended || sup.engine != Engine::PersonaPlex {
+                return;
+            }
+            if !sup.start_session(ctx) {
+                sup.fall_back("no other PersonaPlex server is free", ctx);
+            }
+        });
+    }
+
+    /// The serving session shook hands: audio flows to it.
+    fn session_live(&mut self, ctx: &mut Context<Self>) {
+        let Some(session) = &mut self.agent else { return };
+        session.live = true;
+        self.stats.set_state(CallState::Live);
+        self.stats.set_engine(Engine::PersonaPlex.name());
+        if let Some(timer) = self.fallback_timer.take() {
+            ctx.cancel_future(timer);
+        }
+        if let Some(transcoder) = &self.transcoder {
+            transcoder.do_send(AttachAgent { to_agent: session.link.clone().recipient() });
+        }
+    }
+
+    /// Make-before-break: a standby session with a fresher prompt replaces the serving one
+    /// once it has shaken hands, so the caller hears no gap.
+    fn promote_standby(&mut self, ctx: &mut Context<Self>) {
+        let Some(standby) = self.standby.take() else { return };
+        if let Some(old) = self.agent.replace(standby) {
+            log::info!("call {}: switching to PersonaPlex session {} with the refreshed prompt", self.call_sid(), self.sessions_started);
+            old.link.do_send(Shutdown);
+        }
+        self.session_live(ctx);
     }
 }
 
-impl Handler<LinkEvent> for CallSupervisor {
+impl Handler<LinkReport> for CallSupervisor {
     type Result = ();
 
-    fn handle(&mut self, event: LinkEvent, ctx: &mut Context<Self>) {
-        if self.ended {
+    fn handle(&mut self, LinkReport { session, event }: LinkReport, ctx: &mut Context<Self>) {
+        if self.ended || self.engine != Engine::PersonaPlex {
             return;
         }
+        let serving = self.agent.as_ref().is_some_and(|a| a.id == session);
+        let standby = self.standby.as_ref().is_some_and(|s| s.id == session);
         match event {
-            LinkEvent::Connected => self.stats.set_state(CallState::Prefill),
-            LinkEvent::Handshake => {
-                self.stats.set_state(CallState::Live);
-                if let (Some(transcoder), Some(link)) = (&self.transcoder, &self.link) {
-                    transcoder.do_send(AttachAgent { to_agent: link.clone().recipient() });
+            LinkEvent::Connected if serving => self.stats.set_state(CallState::Prefill),
+            LinkEvent::Handshake if serving => self.session_live(ctx),
+            LinkEvent::Handshake if standby => {
+                if let Some(s) = &mut self.standby {
+                    s.live = true;
                 }
+                self.promote_standby(ctx);
             }
-            LinkEvent::Text(piece) => {
+            LinkEvent::Text(piece) if serving => {
                 if let Some(sentence) = self.transcript.push(&piece) {
                     log::debug!("call {}: agent said: {sentence}", self.call_sid());
                     // The mark comes back once SignalWire has played the audio queued before
@@ -74,29 +186,15 @@ impl Handler<LinkEvent> for CallSupervisor {
                     bridge.do_send(AgentSaid(piece));
                 }
             }
-            LinkEvent::Failed(reason) => {
-                self.link = None;
-                self.stats.set_error(format!("PersonaPlex: {reason}"));
-                if let Some(transcoder) = &self.transcoder {
-                    transcoder.do_send(DetachAgent);
+            LinkEvent::Failed(reason) if serving => self.agent_failed(reason, ctx),
+            LinkEvent::Failed(reason) if standby => {
+                if let Some(s) = self.standby.take() {
+                    s.lease.report_failure(&reason);
                 }
-                if self.restarts_left == 0 {
-                    self.stats.set_state(CallState::Connecting);
-                    log::error!("call {}: PersonaPlex restart budget spent; the caller hears silence", self.call_sid());
-                    return;
-                }
-                self.restarts_left -= 1;
-                self.restarts_done += 1;
-                // Back off a little more on each attempt: a server that just failed is
-                // likely to fail again right away.
-                let delay = Duration::from_millis(250 * u64::from(self.restarts_done));
-                log::info!("call {}: restarting PersonaPlex in {delay:?}", self.call_sid());
-                ctx.run_later(delay, |sup, ctx| {
-                    if !sup.ended {
-                        sup.start_link(ctx);
-                    }
-                });
             }
+            // Events of sessions already replaced, and a standby's own chatter before it
+            // takes over, change nothing.
+            _ => {}
         }
     }
 }

@@ -1,10 +1,12 @@
 //! `CallSupervisor`: the root of one call's actor tree.
 //!
 //! [`mod@self`] holds the call's state and its life (start, hang-up, teardown);
-//! [`agent`] handles the PersonaPlex session (handshake, text, failure and restart);
+//! [`agent`] handles the PersonaPlex sessions (lease, handshake, text, failure, restart);
+//! [`fallback`] hands the call to the legacy pipeline or voicemail when PersonaPlex cannot serve;
 //! [`tools`] handles what the ToolBridge did (results spoken to the caller, prompt facts).
 
 mod agent;
+mod fallback;
 mod tools;
 
 use std::sync::atomic::Ordering;
@@ -16,7 +18,7 @@ use super::announcer::Announcer;
 use super::booking_executor::BookingExecutor;
 use super::media_session::MediaStreamSession;
 use super::messages::{CallerEvent, MediaCommand, Shutdown};
-use super::personaplex_link::PersonaPlexLink;
+use super::voicemail::Voicemail;
 use super::registry::{CallState, CallStats};
 use super::tool_bridge::{FlushBridge, ToolBridge};
 use super::transcoder::Transcoder;
@@ -28,6 +30,24 @@ use crate::toolbridge::ExtractionContext;
 
 /// Prefix of the marks that follow each agent sentence (`sentence-1`, `sentence-2`, …).
 const SENTENCE_MARK: &str = "sentence-";
+
+/// The engine serving the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Engine {
+    PersonaPlex,
+    Legacy,
+    Voicemail,
+}
+
+impl Engine {
+    fn name(self) -> &'static str {
+        match self {
+            Engine::PersonaPlex => "personaplex",
+            Engine::Legacy => "legacy",
+            Engine::Voicemail => "voicemail",
+        }
+    }
+}
 
 /// What the media stream's `start` told us about the call.
 #[derive(Debug, Clone)]
@@ -52,7 +72,17 @@ pub struct CallSupervisor {
     stats: Arc<CallStats>,
     media: Addr<MediaStreamSession>,
     transcoder: Option<Addr<Transcoder>>,
-    link: Option<Addr<PersonaPlexLink>>,
+    /// Which engine serves the caller now.
+    engine: Engine,
+    /// The PersonaPlex session serving the caller (live or still prefilling).
+    agent: Option<agent::AgentSession>,
+    /// A session being prepared with a fresher prompt; replaces `agent` at its handshake.
+    standby: Option<agent::AgentSession>,
+    /// Session ids handed out so far.
+    sessions_started: u64,
+    /// Armed after a PersonaPlex failure: fall back if no session is live when it fires.
+    fallback_timer: Option<SpawnHandle>,
+    voicemail: Option<Addr<Voicemail>>,
     bridge: Option<Addr<ToolBridge>>,
     executor: Option<Addr<BookingExecutor>>,
     announcer: Option<Addr<Announcer>>,
@@ -81,7 +111,12 @@ impl CallSupervisor {
             stats,
             media,
             transcoder: None,
-            link: None,
+            engine: Engine::PersonaPlex,
+            agent: None,
+            standby: None,
+            sessions_started: 0,
+            fallback_timer: None,
+            voicemail: None,
             bridge: None,
             executor: None,
             announcer: None,
@@ -189,8 +224,11 @@ impl CallSupervisor {
                 log::error!("could not record call end: {e}");
             }
         });
-        if let Some(link) = self.link.take() {
-            link.do_send(Shutdown);
+        for session in [self.agent.take(), self.standby.take()].into_iter().flatten() {
+            session.link.do_send(Shutdown);
+        }
+        if let Some(voicemail) = self.voicemail.take() {
+            voicemail.do_send(Shutdown);
         }
         if let Some(transcoder) = self.transcoder.take() {
             transcoder.do_send(Shutdown);
@@ -222,12 +260,11 @@ impl Actor for CallSupervisor {
             self.media.do_send(MediaCommand::Close);
             return self.end("could not start", ctx);
         }
-        if self.context.settings.link.is_some() {
-            self.start_link(ctx);
-        } else {
-            self.stats.set_engine("none");
-            self.stats.set_error("PersonaPlex is disabled and no other engine is configured");
-            log::warn!("call {}: PersonaPlex is disabled; nothing will answer", self.setup.call_sid);
+        if self.context.settings.link.is_none() {
+            return self.fall_back("PersonaPlex is disabled", ctx);
+        }
+        if !self.start_session(ctx) {
+            self.fall_back("no PersonaPlex server is free", ctx);
         }
     }
 

@@ -37,6 +37,8 @@ impl Handler<BridgeEvent> for CallSupervisor {
                 if let Some(announcer) = &self.announcer {
                     announcer.do_send(Announce {
                         text: report.sentence,
+                        pcm: None,
+                        notify: None,
                         requested_at: triggered,
                         mark: Some(format!("{RESULT_MARK}{}", self.results_spoken)),
                     });
