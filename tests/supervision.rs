@@ -1,0 +1,201 @@
+//! Supervision with real processes: PersonaPlex peers killed mid-call, peers that never shake
+//! hands or go mute, a pool exhausted by concurrent calls, and voicemail on the shipped config.
+//!
+//! Gaps are measured from what the caller heard (the simulator's WAV), in 20 ms windows.
+
+mod support;
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use actors::booking::store::Store;
+use support::*;
+
+/// How each 20 ms window of the caller's audio sounds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Heard {
+    Silence,
+    /// The echoed caller tone: the PersonaPlex session is serving.
+    Tone,
+    /// Anything else audible: the filler, a greeting, a beep.
+    Other,
+}
+
+fn classify(rate: u32, samples: &[f64], hz: f64) -> Vec<Heard> {
+    let window = rate as usize / 50;
+    samples
+        .chunks(window)
+        .map(|w| {
+            if rms_dbfs(w) < -40.0 {
+                Heard::Silence
+            } else {
+                let power = w.iter().map(|x| x * x).sum::<f64>() / w.len() as f64;
+                if goertzel(w, rate, hz) * 2.0 / power > 0.5 { Heard::Tone } else { Heard::Other }
+            }
+        })
+        .collect()
+}
+
+/// Longest run of silence between the first and the last tone window, in ms.
+fn longest_gap_ms(heard: &[Heard]) -> u64 {
+    let first = heard.iter().position(|h| *h == Heard::Tone).unwrap_or(0);
+    let last = heard.iter().rposition(|h| *h == Heard::Tone).unwrap_or(0);
+    let (mut longest, mut run) = (0, 0);
+    for h in &heard[first..=last.max(first)] {
+        run = if *h == Heard::Silence { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    longest * 20
+}
+
+/// Longest run without the echoed tone between its first and last appearance, in ms: how long
+/// the agent was away (filler included).
+fn longest_interruption_ms(heard: &[Heard]) -> u64 {
+    let first = heard.iter().position(|h| *h == Heard::Tone).unwrap_or(0);
+    let last = heard.iter().rposition(|h| *h == Heard::Tone).unwrap_or(0);
+    let (mut longest, mut run) = (0, 0);
+    for h in &heard[first..=last.max(first)] {
+        run = if *h != Heard::Tone { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    longest * 20
+}
+
+/// Starts the simulator with a tone for `secs` (returns the child; the WAV is `out`).
+fn start_call(server: &Server, name: &str, secs: f64, call_sid: &str) -> (Child, std::path::PathBuf) {
+    let input = server.dir.join(format!("{name}-in.wav"));
+    let output = server.dir.join(format!("{name}-out.wav"));
+    write_tone_wav(&input, 8000, 440.0, secs, 0.3);
+    let child = Command::new(switchboard_bin())
+        .args(["call", "--url", &server.media_url(), "--token", MEDIA_TOKEN, "--tail-secs", "1", "--call-sid", call_sid])
+        .arg("--audio")
+        .arg(&input)
+        .arg("--out")
+        .arg(&output)
+        .stdout(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    (child, output)
+}
+
+fn finish(mut child: Child, output: &std::path::Path) -> (u32, Vec<f64>) {
+    assert!(child.wait().unwrap().success());
+    read_wav(output)
+}
+
+fn two_server_pool(a: u16, b: u16) -> [(&'static str, String); 2] {
+    [
+        ("personaplex", format!("servers = [{{ name = \"a\", host = \"127.0.0.1\", port = {a} }}, {{ name = \"b\", host = \"127.0.0.1\", port = {b} }}]")),
+        ("personaplex", "agent_silence_secs = 1.0".to_string()),
+    ]
+}
+
+fn server_with(name: &str, extra: &[(&'static str, String)]) -> Server {
+    let extra: Vec<(&str, &str)> = extra.iter().map(|(s, l)| (*s, l.as_str())).collect();
+    Server::start(name, free_port(), &extra)
+}
+
+#[test]
+fn killed_peer_mid_call_the_second_server_takes_over_and_the_booking_survives() {
+    let dir = temp_dir("kill-mid-call");
+    let day = jiff::tz::TimeZone::get("America/Chicago").unwrap().to_datetime(jiff::Timestamp::now()).date();
+    let mut day = day.tomorrow().unwrap().tomorrow().unwrap();
+    while matches!(day.weekday(), jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday) {
+        day = day.tomorrow().unwrap();
+    }
+    let script = dir.join("script.txt");
+    let readback = format!(
+        "So that's John Smith, phone 555 123 4567, at 42 Oak Street, for drain cleaning on {} at 3 PM. Let me book that for you.",
+        day.strftime("%B %-d")
+    );
+    std::fs::write(&script, readback.split_whitespace().map(|w| format!(" {w}\n")).collect::<String>()).unwrap();
+    let mut first = PersonaPlexPeer::start(&["--prefill-ms", "200", "--text-interval-ms", "30", "--script", script.to_str().unwrap()]);
+    let second = PersonaPlexPeer::start(&["--prefill-ms", "300"]);
+    let server = server_with("kill", &two_server_pool(first.port, second.port));
+
+    let (call, output) = start_call(&server, "kill", 9.0, "CAkill");
+    wait_until(Duration::from_secs(8), "the booking", || {
+        server.calls().first().is_some_and(|c| c["notes"].to_string().contains("booked appointment"))
+    });
+    std::thread::sleep(Duration::from_millis(1500));
+    let killed_at = Instant::now();
+    first.proc.child.kill().unwrap();
+    wait_until(Duration::from_secs(5), "the second server to serve", || second.stats()["sessions_started"] == 1);
+    let took_over_ms = killed_at.elapsed().as_millis();
+    let servers = http_request(server.port, "GET", "/admin/servers", &[("Authorization", &format!("Bearer {ADMIN_TOKEN}"))], b"");
+    let (rate, heard) = finish(call, &output);
+
+    let sounds = classify(rate, &heard, 440.0);
+    let gap = longest_gap_ms(&sounds);
+    let tone_after = sounds.iter().rposition(|h| *h == Heard::Tone).unwrap_or(0) * 20;
+    println!(
+        "killed peer: second session serving {took_over_ms} ms after the kill; longest silent gap {gap} ms; \
+         agent away {} ms (filler included)",
+        longest_interruption_ms(&sounds)
+    );
+    assert!(gap < 1500, "the caller heard {gap} ms of silence");
+    assert!(tone_after as f64 > heard.len() as f64 / rate as f64 * 1000.0 - 2500.0, "the echo did not come back after the kill");
+    assert!(sounds.contains(&Heard::Other), "the caller should have heard the filler");
+
+    // The new session knew what was already true; the booking is still in the store.
+    let prompt = second.stats()["last_query"]["text_prompt"].as_str().unwrap().to_string();
+    assert!(prompt.contains("John Smith") && prompt.to_lowercase().contains("booked"), "{prompt}");
+    let store = Store::open(&server.dir.join("switchboard.db")).unwrap();
+    assert_eq!(store.tool_runs("CAkill").unwrap().iter().filter(|r| r.name == "book_appointment").count(), 1);
+    assert!(servers.1.contains("\"recent_failures\":[{"), "{}", servers.1);
+}
+
+#[test]
+fn a_peer_whose_reader_dies_is_replaced() {
+    let mute = PersonaPlexPeer::start(&["--prefill-ms", "100", "--mode", "mute-after:2"]);
+    let healthy = PersonaPlexPeer::start(&["--prefill-ms", "100"]);
+    let server = server_with("mute", &two_server_pool(mute.port, healthy.port));
+    let (call, output) = start_call(&server, "mute", 7.0, "CAmute");
+    let (rate, heard) = finish(call, &output);
+    let sounds = classify(rate, &heard, 440.0);
+    let gap = longest_gap_ms(&sounds);
+    println!("mute peer: longest silent gap {gap} ms; agent away {} ms", longest_interruption_ms(&sounds));
+    assert_eq!(healthy.stats()["sessions_started"], 1);
+    assert!(gap < 2500, "the caller heard {gap} ms of silence");
+    assert!(sounds.iter().rposition(|h| *h == Heard::Tone).unwrap() * 20 > 5500, "no echo after the switch");
+}
+
+#[test]
+fn a_peer_that_never_shakes_hands_falls_back_to_voicemail() {
+    let stuck = PersonaPlexPeer::start(&["--mode", "no-handshake"]);
+    let server = server_with("stuck", &[
+        ("personaplex", format!("port = {}", stuck.port)),
+        ("personaplex", "handshake_timeout_secs = 2".into()),
+    ]);
+    let started = Instant::now();
+    let (call, output) = start_call(&server, "stuck", 6.0, "CAstuck");
+    wait_until(Duration::from_secs(10), "voicemail", || {
+        server.calls().first().is_some_and(|c| c["engine"] == "voicemail")
+    });
+    let fallback_ms = started.elapsed().as_millis();
+    let (rate, heard) = finish(call, &output);
+    let sounds = classify(rate, &heard, 1000.0);
+    println!("no handshake: on voicemail {fallback_ms} ms after the call started (handshake timeout 2 s)");
+    assert!(sounds.iter().filter(|h| **h != Heard::Silence).count() > 50, "the caller heard no greeting");
+}
+
+#[test]
+fn an_exhausted_pool_sends_the_next_call_to_voicemail_without_touching_the_busy_server() {
+    let peer = PersonaPlexPeer::start(&["--prefill-ms", "100"]);
+    let server = Server::start("exhausted", peer.port, &[]);
+    let (first, first_out) = start_call(&server, "first", 6.0, "CAfirst");
+    wait_until(Duration::from_secs(5), "the first call to be live", || {
+        server.calls().iter().any(|c| c["state"] == "live")
+    });
+    let (second, second_out) = start_call(&server, "second", 3.0, "CAsecond");
+    wait_until(Duration::from_secs(5), "the second call", || server.calls().len() == 2);
+    let calls = server.calls();
+    let engine_of = |sid: &str| calls.iter().find(|c| c["call_sid"] == sid).map(|c| c["engine"].clone());
+    assert_eq!(engine_of("CAsecond"), Some("voicemail".into()), "{calls:?}");
+    finish(second, &second_out);
+    let (rate, heard) = finish(first, &first_out);
+    assert!(classify(rate, &heard, 440.0).iter().filter(|h| **h == Heard::Tone).count() > 150);
+    let stats = peer.stats();
+    assert_eq!(stats["connects_while_busy"], 0, "a second connection reached a busy server: {stats}");
+    assert_eq!(stats["sessions_started"], 1, "{stats}");
+}
