@@ -12,6 +12,7 @@
 pub mod booking;
 pub mod call;
 pub mod codec;
+pub mod legacy;
 pub mod ogg;
 pub mod pool;
 pub mod protocol;

@@ -76,16 +76,6 @@ pub fn connect_stream(r: &StreamResponse) -> String {
     out
 }
 
-/// A polite refusal (no capacity, unknown number): say `text`, then hang up.
-pub fn say_and_hangup(text: &str) -> String {
-    let mut out = String::with_capacity(128 + text.len());
-    out.push_str(DECLARATION);
-    out.push_str("<Response>\n  <Say>");
-    push_escaped(&mut out, text);
-    out.push_str("</Say>\n  <Hangup/>\n</Response>\n");
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,15 +236,4 @@ mod tests {
         }
     }
 
-    #[test]
-    fn say_and_hangup_is_well_formed_and_escaped() {
-        let doc = say_and_hangup("Sorry <all> lines & agents are \"busy\"\u{1}.");
-        let (elements, text) = parse(&doc);
-        let paths: Vec<&str> = elements.iter().map(|(p, _)| p.as_str()).collect();
-        assert_eq!(paths, ["Response", "Response/Say", "Response/Hangup"]);
-        assert!(
-            text.contains("Sorry <all> lines & agents are \"busy\"."),
-            "{text:?}"
-        );
-    }
 }

@@ -14,14 +14,42 @@ without any model, so tests can recognise what came back:
     asked, as some servers do. Other formats (mp3, opus,
     aac, flac, OpenAI's default mp3 when the field is absent) are refused with
     400: the peer cannot encode them, and switchboard never asks for them.
+  * POST /v1/audio/transcriptions: multipart/form-data with `file` (a RIFF/WAVE
+    file of 16-bit PCM; anything else is refused with 400) and `model`, plus
+    optional `language`, `prompt`, `temperature` and `response_format` (json,
+    the default, -> {"text": ...}; text -> the bare text; verbose_json ->
+    {"task", "language", "duration", "text", "segments": []}). The text is the
+    next line of --stt-script (after the last line: "", or the first line
+    again with --cycle-scripts), else --stt-text. --stt-fail answers 500 and
+    --stt-delay-ms waits first.
+  * POST /v1/chat/completions: JSON {"model", "messages", ["tools"],
+    ["tool_choice"], ["temperature"], ...}. The messages are checked like
+    OpenAI does: known roles, content where required, every `tool` message
+    answering a `tool_calls` id of the assistant message before it, and every
+    such id answered before the next non-tool message. The answer is the next
+    turn of --chat-script, JSON lines of either {"text": "..."} (a normal
+    assistant message, finish_reason "stop") or {"tool_call": {"name": ...,
+    "arguments": {...}}} (finish_reason "tool_calls", with
+    message.tool_calls = [{"id": "call_N", "type": "function", "function":
+    {"name", "arguments": "<JSON string>"}}]; "arguments" given as a string is
+    sent as is, to test bad JSON; {"tool_calls": [...]} gives several calls).
+    After the last turn (or without a script) it answers --chat-text, or
+    starts the script again with --cycle-scripts. A scripted tool the request
+    did not offer in `tools` is a 500 ("peer_script_error"), so a client that
+    forgot its tools fails loudly. --chat-fail answers 500 and --chat-delay-ms
+    waits first. `stream` and n > 1 are refused (400).
   * GET /stats: JSON with per-endpoint request counts and each endpoint's last
-    request body and headers, for tests to assert on.
+    request body and headers, for tests to assert on. For transcriptions the
+    "body" is the form: its text fields, and under "file" the part's
+    filename, content_type and size plus the WAV's channels, sample_width,
+    sample_rate, frames and duration_ms. For chat, "tool_messages" lists every
+    request whose last message was a `tool` message ({"tool_call_id",
+    "content", "request"} with the request's index), "last_tool_message" the
+    latest, and "chat_answers" what was answered, in order.
 
 Errors have OpenAI's shape: {"error": {"message", "type", "param", "code"}}.
 With --api-key, every /v1 request must carry "Authorization: Bearer <key>"
-(401 otherwise). Each endpoint is one handler method registered in ROUTES, so
-STT (/v1/audio/transcriptions) and chat (/v1/chat/completions) can be added
-the same way.
+(401 otherwise). Each endpoint is one handler method registered in ROUTES.
 
 The only line on stdout is `READY <port>`; logs go to stderr.
 """
@@ -34,6 +62,7 @@ import logging
 import signal
 import socket
 import sys
+import time
 import wave
 
 import numpy as np
@@ -63,6 +92,14 @@ class Peer:
         self.last_bodies = {}
         self.last_headers = {}
         self.refused = {}
+        self.stt_script = read_lines(args.stt_script) if args.stt_script else None
+        self.stt_next = 0
+        self.chat_script = read_chat_script(args.chat_script) if args.chat_script else None
+        self.chat_next = 0
+        self.tool_call_counter = 0
+        self.completion_counter = 0
+        self.tool_messages = []
+        self.chat_answers = []
 
     # ------------------------------------------------------------------ helpers
 
@@ -151,6 +188,117 @@ class Peer:
             data = data[:4] + b"\xff\xff\xff\xff" + data[8:40] + b"\xff\xff\xff\xff" + data[44:]
         return web.Response(body=data, content_type="audio/wav")
 
+    async def handle_transcriptions(self, request):
+        """POST /v1/audio/transcriptions."""
+        form, error = await self.form_body(request)
+        self.record(request, form)
+        if (denied := self.check_auth(request)) is not None:
+            return self.refuse(request, denied)
+        if error:
+            return self.refuse(request, error)
+        if "file" not in form:
+            return self.refuse(request, openai_error(400, "Missing required parameter: 'file'.", param="file"))
+        if not form.get("model", "").strip():
+            return self.refuse(request, openai_error(400, "Missing required parameter: 'model'.", param="model"))
+        info = form["file"]
+        if "wav_error" in info:
+            return self.refuse(request, openai_error(
+                400, f"Invalid file format: {info['wav_error']} (this peer takes 16-bit PCM WAV only).",
+                param="file"))
+        fmt = form.get("response_format", "json")
+        if fmt not in ("json", "text", "verbose_json"):
+            return self.refuse(request, openai_error(
+                400, f"response_format {fmt!r} is not supported by this peer (json, text, verbose_json).",
+                param="response_format"))
+
+        log.info("transcription: %s, %d Hz, %d ms, model %r, language %r", info["filename"],
+                 info["sample_rate"], info["duration_ms"], form["model"], form.get("language"))
+        if self.args.stt_delay_ms > 0:
+            await asyncio.sleep(self.args.stt_delay_ms / 1000)
+        if self.args.stt_fail:
+            return openai_error(500, "The server had an error while processing your request.", kind="server_error")
+
+        text = self.next_transcript()
+        if fmt == "text":
+            return web.Response(text=text + "\n", content_type="text/plain")
+        if fmt == "verbose_json":
+            return web.json_response({
+                "task": "transcribe",
+                "language": form.get("language") or "english",
+                "duration": info["duration_ms"] / 1000,
+                "text": text,
+                "segments": [],
+            })
+        return web.json_response({"text": text})
+
+    async def handle_chat(self, request):
+        """POST /v1/chat/completions."""
+        body, error = await self.json_body(request)
+        self.record(request, body)
+        if (denied := self.check_auth(request)) is not None:
+            return self.refuse(request, denied)
+        if error:
+            return self.refuse(request, error)
+        if (problem := check_chat_request(body)) is not None:
+            message, param = problem
+            return self.refuse(request, openai_error(400, message, param=param))
+
+        messages = body["messages"]
+        last = messages[-1]
+        if last["role"] == "tool":
+            entry = {"tool_call_id": last["tool_call_id"], "content": last["content"],
+                     "request": self.counts[request.path]}
+            self.tool_messages.append(entry)
+            log.info("chat: tool result for %s: %r", last["tool_call_id"], last["content"])
+
+        if self.args.chat_delay_ms > 0:
+            await asyncio.sleep(self.args.chat_delay_ms / 1000)
+        if self.args.chat_fail:
+            return openai_error(500, "The server had an error while processing your request.", kind="server_error")
+
+        turn = self.peek_chat_turn()
+        offered = {t["function"]["name"] for t in body.get("tools") or []}
+        calls = turn.get("tool_calls") or ([turn["tool_call"]] if "tool_call" in turn else [])
+        for call in calls:
+            if call["name"] not in offered:
+                # The turn stays next: the script is not advanced by a request that failed.
+                return openai_error(
+                    500, f"peer script wants tool {call['name']!r}, but the request offered {sorted(offered)}",
+                    kind="peer_script_error")
+        self.advance_chat_script()
+
+        self.completion_counter += 1
+        if calls:
+            tool_calls = []
+            for call in calls:
+                self.tool_call_counter += 1
+                arguments = call.get("arguments", {})
+                if not isinstance(arguments, str):
+                    arguments = json.dumps(arguments)
+                tool_calls.append({"id": f"call_{self.tool_call_counter}", "type": "function",
+                                   "function": {"name": call["name"], "arguments": arguments}})
+            message = {"role": "assistant", "content": None, "tool_calls": tool_calls, "refusal": None}
+            finish = "tool_calls"
+            completion_text = json.dumps(tool_calls)
+        else:
+            message = {"role": "assistant", "content": turn["text"], "refusal": None}
+            finish = "stop"
+            completion_text = turn["text"]
+        self.chat_answers.append(message)
+        log.info("chat: %d messages -> %s", len(messages), finish)
+        prompt_tokens = sum(len(json.dumps(m).split()) for m in messages)
+        completion_tokens = len(completion_text.split())
+        return web.json_response({
+            "id": f"chatcmpl-peer{self.completion_counter}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": body["model"],
+            "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": finish}],
+            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                      "total_tokens": prompt_tokens + completion_tokens},
+            "system_fingerprint": None,
+        })
+
     async def handle_stats(self, _request):
         """GET /stats."""
         return web.json_response({
@@ -158,12 +306,64 @@ class Peer:
             "refused": self.refused,
             "last_bodies": self.last_bodies,
             "last_headers": self.last_headers,
+            "tool_messages": self.tool_messages,
+            "last_tool_message": self.tool_messages[-1] if self.tool_messages else None,
+            "chat_answers": self.chat_answers,
         })
+
+    # ------------------------------------------------------------ STT and chat
+
+    async def form_body(self, request):
+        """(form, None) or (form-so-far, error response) for a multipart/form-data body.
+
+        Text fields become strings; the `file` part becomes a description of it (and of
+        the WAV inside, or `wav_error`)."""
+        form = {}
+        if not request.content_type.startswith("multipart/form-data"):
+            return form, openai_error(
+                400, f"Expected multipart/form-data, got Content-Type {request.content_type!r}.")
+        try:
+            reader = await request.multipart()
+            while (part := await reader.next()) is not None:
+                if part.name == "file":
+                    data = await part.read()
+                    form["file"] = describe_upload(part.filename, part.headers.get("Content-Type"), data)
+                elif part.name:
+                    form[part.name] = await part.text()
+        except (ValueError, AssertionError, UnicodeDecodeError) as e:
+            return form, openai_error(400, f"Could not parse the multipart form: {e}")
+        return form, None
+
+    def next_transcript(self):
+        if self.stt_script is None:
+            return self.args.stt_text
+        if self.stt_next >= len(self.stt_script):
+            if not self.args.cycle_scripts or not self.stt_script:
+                return ""
+            self.stt_next = 0
+        text = self.stt_script[self.stt_next]
+        self.stt_next += 1
+        return text
+
+    def peek_chat_turn(self):
+        """The turn the next successful chat answer gives (see advance_chat_script)."""
+        if self.chat_script:
+            if self.chat_next >= len(self.chat_script) and self.args.cycle_scripts:
+                self.chat_next = 0
+            if self.chat_next < len(self.chat_script):
+                return self.chat_script[self.chat_next]
+        return {"text": self.args.chat_text}
+
+    def advance_chat_script(self):
+        if self.chat_script and self.chat_next < len(self.chat_script):
+            self.chat_next += 1
 
 
 # Method, path, handler name: one line per endpoint.
 ROUTES = [
     ("POST", "/v1/audio/speech", "handle_speech"),
+    ("POST", "/v1/audio/transcriptions", "handle_transcriptions"),
+    ("POST", "/v1/chat/completions", "handle_chat"),
     ("GET", "/stats", "handle_stats"),
 ]
 
@@ -186,6 +386,128 @@ def wav_bytes(pcm):
     return out.getvalue()
 
 
+def describe_upload(filename, content_type, data):
+    """What /stats shows of an uploaded audio file: the part, and the WAV inside."""
+    info = {"filename": filename, "content_type": content_type, "bytes": len(data)}
+    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        info["wav_error"] = "not a RIFF/WAVE file"
+        return info
+    try:
+        with wave.open(io.BytesIO(data), "rb") as w:
+            channels, width, rate, frames = w.getnchannels(), w.getsampwidth(), w.getframerate(), w.getnframes()
+    except (wave.Error, EOFError) as e:
+        # The wave module refuses anything but integer PCM ("unknown format: 3").
+        info["wav_error"] = f"bad WAV: {e}"
+        return info
+    info.update({"channels": channels, "sample_width": width, "sample_rate": rate, "frames": frames,
+                 "duration_ms": round(frames * 1000 / rate) if rate else 0})
+    if width != 2:
+        info["wav_error"] = f"{8 * width}-bit samples, not 16-bit"
+    elif rate == 0:
+        info["wav_error"] = "sample rate 0"
+    return info
+
+
+CHAT_ROLES = ("system", "developer", "user", "assistant", "tool")
+
+
+def check_chat_request(body):
+    """None when `body` is a chat completion request OpenAI would take, else (message, param)."""
+    if not isinstance(body.get("model"), str) or not body["model"].strip():
+        return "Missing required parameter: 'model'.", "model"
+    messages = body.get("messages")
+    if not isinstance(messages, list) or not messages:
+        return "Missing required parameter: 'messages' (a non-empty array).", "messages"
+    if body.get("stream"):
+        return "This peer does not stream: 'stream' must be false or absent.", "stream"
+    if body.get("n", 1) != 1:
+        return "This peer answers one choice: 'n' must be 1.", "n"
+    temperature = body.get("temperature", 1)
+    if not isinstance(temperature, (int, float)) or not 0 <= temperature <= 2:
+        return "'temperature' must be a number between 0 and 2.", "temperature"
+    tools = body.get("tools")
+    if tools is not None:
+        if not isinstance(tools, list) or not tools:
+            return "'tools' must be a non-empty array when given.", "tools"
+        for i, t in enumerate(tools):
+            fn = t.get("function") if isinstance(t, dict) else None
+            if not isinstance(fn, dict) or t.get("type") != "function" or not isinstance(fn.get("name"), str):
+                return f"Invalid 'tools[{i}]': expected {{\"type\": \"function\", \"function\": {{\"name\", ...}}}}.", f"tools[{i}]"
+            if "parameters" in fn and not isinstance(fn["parameters"], dict):
+                return f"Invalid 'tools[{i}].function.parameters': expected an object.", f"tools[{i}].function.parameters"
+    elif "tool_choice" in body:
+        return "'tool_choice' is only allowed when 'tools' are specified.", "tool_choice"
+
+    awaiting = []  # tool_call ids of the last assistant message not answered yet
+    for i, m in enumerate(messages):
+        where = f"messages[{i}]"
+        if not isinstance(m, dict) or m.get("role") not in CHAT_ROLES:
+            return f"Invalid value for '{where}.role': expected one of {', '.join(CHAT_ROLES)}.", f"{where}.role"
+        role = m["role"]
+        if role != "tool" and awaiting:
+            return ("An assistant message with 'tool_calls' must be followed by tool messages responding "
+                    f"to each 'tool_call_id'. The following tool_call_ids did not have response messages: "
+                    f"{', '.join(awaiting)}", f"{where}.role")
+        content = m.get("content")
+        if role in ("system", "developer", "user"):
+            if not isinstance(content, (str, list)):
+                return f"Invalid type for '{where}.content': expected a string or an array.", f"{where}.content"
+        elif role == "assistant":
+            calls = m.get("tool_calls")
+            if content is None and not calls:
+                return f"Invalid '{where}': an assistant message needs 'content' or 'tool_calls'.", f"{where}.content"
+            if calls is not None:
+                if not isinstance(calls, list) or not calls:
+                    return f"Invalid '{where}.tool_calls': expected a non-empty array.", f"{where}.tool_calls"
+                for j, c in enumerate(calls):
+                    fn = c.get("function") if isinstance(c, dict) else None
+                    if (not isinstance(fn, dict) or not isinstance(c.get("id"), str) or c.get("type") != "function"
+                            or not isinstance(fn.get("name"), str) or not isinstance(fn.get("arguments"), str)):
+                        return (f"Invalid '{where}.tool_calls[{j}]': expected {{\"id\", \"type\": \"function\", "
+                                f"\"function\": {{\"name\", \"arguments\": <string>}}}}.", f"{where}.tool_calls[{j}]")
+                awaiting = [c["id"] for c in calls]
+        else:  # tool
+            call_id = m.get("tool_call_id")
+            if not isinstance(call_id, str):
+                return f"Missing required parameter: '{where}.tool_call_id'.", f"{where}.tool_call_id"
+            if not isinstance(content, (str, list)):
+                return f"Invalid type for '{where}.content': expected a string or an array.", f"{where}.content"
+            if call_id not in awaiting:
+                return ("Invalid parameter: messages with role 'tool' must be a response to a preceeding "
+                        f"message with 'tool_calls' (no pending call {call_id!r}).", f"{where}.tool_call_id")
+            awaiting.remove(call_id)
+    if awaiting:
+        return ("An assistant message with 'tool_calls' must be followed by tool messages responding to each "
+                f"'tool_call_id'. The following tool_call_ids did not have response messages: {', '.join(awaiting)}",
+                "messages")
+    return None
+
+
+def read_lines(path):
+    """The lines of a --stt-script file, without their line ends."""
+    with open(path, encoding="utf-8") as f:
+        return [line.rstrip("\r\n") for line in f]
+
+
+def read_chat_script(path):
+    """The turns of a --chat-script file: JSON lines; blank lines and lines starting with # skipped."""
+    turns = []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            turn = json.loads(line)
+            calls = turn.get("tool_calls") or ([turn["tool_call"]] if "tool_call" in turn else [])
+            if not isinstance(turn.get("text"), str) and not calls:
+                raise SystemExit(f"{path}:{n}: expected {{\"text\": ...}} or {{\"tool_call\": {{\"name\", \"arguments\"}}}}")
+            for call in calls:
+                if not isinstance(call.get("name"), str):
+                    raise SystemExit(f"{path}:{n}: a tool call needs a \"name\"")
+            turns.append(turn)
+    return turns
+
+
 # --------------------------------------------------------------------------
 # Main
 
@@ -202,6 +524,20 @@ def parse_args(argv=None):
     p.add_argument("--tts-answer-format", choices=["asked", "pcm", "wav-streaming"], default="asked",
                    help="answer in the requested format (default), or always raw pcm (audio/pcm), "
                         "or always a WAV with 0xFFFFFFFF RIFF/data sizes, as streaming servers write")
+    p.add_argument("--stt-text", default="I'd like to book a drain cleaning for Tuesday at 3 PM.",
+                   help="the transcript of every utterance when there is no --stt-script")
+    p.add_argument("--stt-script", metavar="FILE",
+                   help="one transcript per line, answered in order; after the last, \"\" (see --cycle-scripts)")
+    p.add_argument("--stt-delay-ms", type=float, default=0, help="wait this long before answering transcriptions")
+    p.add_argument("--stt-fail", action="store_true", help="answer valid transcription requests with HTTP 500")
+    p.add_argument("--chat-text", default="Thanks for calling Bright Plumbing, how can I help?",
+                   help="the assistant's text when there is no --chat-script or it has run out")
+    p.add_argument("--chat-script", metavar="FILE",
+                   help='JSON lines, one answer each: {"text": ...} or {"tool_call": {"name", "arguments"}}')
+    p.add_argument("--chat-delay-ms", type=float, default=0, help="wait this long before answering chat completions")
+    p.add_argument("--chat-fail", action="store_true", help="answer valid chat requests with HTTP 500")
+    p.add_argument("--cycle-scripts", action="store_true",
+                   help="start --stt-script / --chat-script again after their last line")
     p.add_argument("--verbose", action="store_true", help="debug logging")
     return p.parse_args(argv)
 

@@ -178,6 +178,10 @@ impl Handler<Announce> for Announcer {
     type Result = ();
 
     fn handle(&mut self, msg: Announce, ctx: &mut Context<Self>) {
+        if msg.only_if_idle && (self.playing.is_some() || !self.queue.is_empty()) {
+            log::debug!("call {}: not saying {:?} over other speech", self.call_id, msg.text);
+            return;
+        }
         let requested = msg.requested_at;
         self.queue.push_back((msg, requested));
         self.next(ctx);

@@ -65,8 +65,53 @@ pub struct Announce {
     pub notify: Option<Recipient<AnnouncementDone>>,
     /// When the need to say it arose (a tool's trigger): latency is measured from here.
     pub requested_at: std::time::Instant,
+    /// Say it only if nothing else is being said (a filler is pointless over other speech).
+    pub only_if_idle: bool,
     /// Mark name sent after the announcement's audio, so its end can be heard back.
     pub mark: Option<String>,
+}
+
+impl Announce {
+    /// Speak `text` (synthesized).
+    pub fn say(text: impl Into<String>) -> Self {
+        Announce {
+            text: text.into(),
+            pcm: None,
+            notify: None,
+            mark: None,
+            requested_at: std::time::Instant::now(),
+            only_if_idle: false,
+        }
+    }
+
+    /// Play ready audio (at the wire rate); `label` names it in logs.
+    pub fn audio(label: impl Into<String>, pcm: std::sync::Arc<Vec<i16>>) -> Self {
+        Announce { pcm: Some(pcm), ..Announce::say(label) }
+    }
+
+    /// Send this mark after the audio.
+    pub fn with_mark(mut self, mark: impl Into<String>) -> Self {
+        self.mark = Some(mark.into());
+        self
+    }
+
+    /// Also tell `to` when it ends.
+    pub fn notify(mut self, to: Recipient<AnnouncementDone>) -> Self {
+        self.notify = Some(to);
+        self
+    }
+
+    /// Measure latency from `at` rather than from now.
+    pub fn requested_at(mut self, at: std::time::Instant) -> Self {
+        self.requested_at = at;
+        self
+    }
+
+    /// Drop it if something else is being said.
+    pub fn if_idle(mut self) -> Self {
+        self.only_if_idle = true;
+        self
+    }
 }
 
 /// Barge-in: stop speaking now and drop what is queued.

@@ -123,13 +123,11 @@ impl Actor for Voicemail {
         let mut audio = Vec::with_capacity(greeting.len() + self.rate as usize);
         audio.extend_from_slice(greeting);
         audio.extend(beep(self.rate));
-        self.announcer.do_send(Announce {
-            text: "voicemail greeting".into(),
-            pcm: Some(Arc::new(audio)),
-            notify: Some(ctx.address().recipient()),
-            mark: Some("voicemail-beep".into()),
-            requested_at: Instant::now(),
-        });
+        self.announcer.do_send(
+            Announce::audio("voicemail greeting", Arc::new(audio))
+                .notify(ctx.address().recipient())
+                .with_mark("voicemail-beep"),
+        );
     }
 }
 

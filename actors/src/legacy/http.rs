@@ -140,7 +140,10 @@ mod tests {
 
     #[test]
     fn redaction() {
-        assert_eq!(redact("bad key sk-1 sk-1", "sk-1"), "bad key [redacted] [redacted]");
+        assert_eq!(
+            redact("bad key sk-1 sk-1", "sk-1"),
+            "bad key [redacted] [redacted]"
+        );
         assert_eq!(redact("nothing", ""), "nothing");
         assert_eq!(key_shown("k"), "[redacted]");
         assert_eq!(key_shown(""), "");

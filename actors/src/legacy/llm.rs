@@ -317,7 +317,10 @@ impl LlmClient {
                 Completion::Text(t) => format!("{} chars of text", t.chars().count()),
                 Completion::ToolCalls(c) => format!(
                     "tool calls {}",
-                    c.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
+                    c.iter()
+                        .map(|c| c.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             },
             started.elapsed().as_millis()
@@ -383,7 +386,10 @@ fn parse_completion(body: &[u8]) -> Result<Completion, LegacyError> {
         ))
     })?;
     let Some(choice) = answer.choices.into_iter().next() else {
-        return Err(bad(format!("answered without choices: {}", body_snippet(body))));
+        return Err(bad(format!(
+            "answered without choices: {}",
+            body_snippet(body)
+        )));
     };
     let Some(message) = choice.message else {
         return Err(bad(format!(
@@ -435,7 +441,11 @@ mod tests {
             ChatMessage::system("Be brief."),
             ChatMessage::user("Hi"),
             ChatMessage::assistant("Hello!"),
-            ChatMessage::assistant_calls(&[call("call_1", "check_availability", r#"{"date":"2026-03-03","time":"15:00"}"#)]),
+            ChatMessage::assistant_calls(&[call(
+                "call_1",
+                "check_availability",
+                r#"{"date":"2026-03-03","time":"15:00"}"#,
+            )]),
             ChatMessage::tool("call_1", "Tuesday March 3rd at 3 PM is open."),
         ];
         assert_eq!(
@@ -489,7 +499,9 @@ mod tests {
         // Tool calls win even when finish_reason says "stop" (vLLM, llama.cpp do that).
         let body = br#"{"choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"Let me check.",
             "tool_calls":[{"id":"c","type":"function","function":{"name":"check_availability","arguments":"{}"}}]}}]}"#;
-        assert!(matches!(parse_completion(body).unwrap(), Completion::ToolCalls(c) if c.len() == 1));
+        assert!(
+            matches!(parse_completion(body).unwrap(), Completion::ToolCalls(c) if c.len() == 1)
+        );
     }
 
     #[test]
@@ -540,10 +552,15 @@ mod tests {
 
     #[test]
     fn config_defaults_validation_and_redaction() {
-        let c: LlmConfig = serde_json::from_str(r#"{"api_key": "sk-hidden", "base_url": "https://api.example"}"#).unwrap();
+        let c: LlmConfig =
+            serde_json::from_str(r#"{"api_key": "sk-hidden", "base_url": "https://api.example"}"#)
+                .unwrap();
         assert_eq!(c.validate(), Ok(()));
         assert!(!format!("{:?}", LlmClient::new(c.clone())).contains("sk-hidden"));
-        let hot = LlmConfig { temperature: 3.0, ..c };
+        let hot = LlmConfig {
+            temperature: 3.0,
+            ..c
+        };
         assert!(hot.validate().unwrap_err().contains("temperature"));
         assert!(serde_json::from_str::<LlmConfig>(r#"{"temprature": 1}"#).is_err());
     }

@@ -114,7 +114,11 @@ pub fn tool_schemas(business: &Business) -> Value {
 /// (e.g. `"Error: ..."`) so the model can ask the caller or correct its call.
 pub fn parse_tool_call(call: &ToolCall, business: &Business) -> Result<ToolAction, String> {
     let tool = call.name.trim();
-    let known = [CHECK_AVAILABILITY, BOOK_APPOINTMENT, SEND_CONFIRMATION_EMAIL];
+    let known = [
+        CHECK_AVAILABILITY,
+        BOOK_APPOINTMENT,
+        SEND_CONFIRMATION_EMAIL,
+    ];
     if !known.contains(&tool) {
         return Err(format!(
             "unknown tool {:?}; the tools are {}",

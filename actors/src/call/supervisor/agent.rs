@@ -1,6 +1,6 @@
 //! The supervisor's side of PersonaPlex: leasing a server, sessions, failure and restart.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use actix::prelude::*;
 
@@ -12,7 +12,7 @@ use crate::call::tool_bridge::AgentSaid;
 use crate::pool::Lease;
 
 /// What the caller hears the moment a PersonaPlex session fails, while a new one is found.
-const FILLER: &str = "One moment, please.";
+const FILLER: &str = "One moment.";
 
 /// One PersonaPlex session of this call: its link, and the server leased for it (freed when
 /// this is dropped).
@@ -85,13 +85,7 @@ impl CallSupervisor {
             transcoder.do_send(DetachAgent);
         }
         if let Some(announcer) = &self.announcer {
-            announcer.do_send(Announce {
-                text: FILLER.into(),
-                pcm: None,
-                notify: None,
-                mark: None,
-                requested_at: Instant::now(),
-            });
+            announcer.do_send(Announce::say(FILLER).if_idle());
         }
         if self.fallback_timer.is_none() {
             let bound = self.context.settings.fallback_after;

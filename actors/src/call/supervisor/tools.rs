@@ -35,13 +35,11 @@ impl Handler<BridgeEvent> for CallSupervisor {
                 self.stats.add_note(report.sentence.clone());
                 self.results_spoken += 1;
                 if let Some(announcer) = &self.announcer {
-                    announcer.do_send(Announce {
-                        text: report.sentence,
-                        pcm: None,
-                        notify: None,
-                        requested_at: triggered,
-                        mark: Some(format!("{RESULT_MARK}{}", self.results_spoken)),
-                    });
+                    announcer.do_send(
+                        Announce::say(report.sentence)
+                            .requested_at(triggered)
+                            .with_mark(format!("{RESULT_MARK}{}", self.results_spoken)),
+                    );
                 }
             }
             BridgeEvent::Incomplete { action, missing } => {
