@@ -199,3 +199,56 @@ fn an_exhausted_pool_sends_the_next_call_to_voicemail_without_touching_the_busy_
     assert_eq!(stats["connects_while_busy"], 0, "a second connection reached a busy server: {stats}");
     assert_eq!(stats["sessions_started"], 1, "{stats}");
 }
+
+#[test]
+fn with_the_shipped_config_and_nothing_else_running_a_call_gets_voicemail() {
+    let server = Server::start_shipped("voicemail-default");
+    // The caller waits through the greeting and the beep, then leaves a 3-second "message".
+    let input = server.dir.join("message.wav");
+    let output = server.dir.join("heard.wav");
+    let spec = hound::WavSpec { channels: 1, sample_rate: 8000, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let mut wav = hound::WavWriter::create(&input, spec).unwrap();
+    for i in 0..(8000 * 15) {
+        let t = i as f64 / 8000.0;
+        let tone = if t > 11.5 { 0.3 * (2.0 * std::f64::consts::PI * 440.0 * t).sin() } else { 0.0 };
+        wav.write_sample((tone * 32767.0) as i16).unwrap();
+    }
+    wav.finalize().unwrap();
+    let summary = simulate_call(&[
+        "--url", &server.media_url(), "--token", MEDIA_TOKEN, "--tail-secs", "0.5", "--call-sid", "CAvoicemail",
+        "--audio", input.to_str().unwrap(), "--out", output.to_str().unwrap(),
+    ]);
+    println!("{summary}");
+
+    // The caller heard the greeting, then the beep.
+    let (rate, heard) = read_wav(&output);
+    let greeting = &heard[..rate as usize * 8];
+    assert!(rms_dbfs(greeting) > -35.0, "no greeting heard");
+    let beep = (0..heard.len() / 160)
+        .map(|w| &heard[w * 160..(w + 1) * 160])
+        .filter(|w| rms_dbfs(w) > -30.0 && goertzel(w, rate, 1000.0) * 2.0 / (w.iter().map(|x| x * x).sum::<f64>() / 160.0) > 0.7)
+        .count();
+    assert!(beep >= 10, "no beep heard ({beep} beep windows)");
+
+    // The message is on disk, in the store, and the business is told about it.
+    wait_until(Duration::from_secs(5), "the voicemail record", || {
+        Store::open(&server.dir.join("switchboard.db")).unwrap().voicemails().unwrap().len() == 1
+    });
+    let store = Store::open(&server.dir.join("switchboard.db")).unwrap();
+    let record = &store.voicemails().unwrap()[0];
+    assert_eq!(record.call_sid, "CAvoicemail");
+    let (vm_rate, message) = read_wav(std::path::Path::new(&record.path));
+    let tone_secs = message
+        .chunks(vm_rate as usize / 10)
+        .filter(|w| w.len() == vm_rate as usize / 10 && rms_dbfs(w) > -20.0)
+        .count() as f64
+        / 10.0;
+    assert!((2.5..=3.6).contains(&tone_secs), "{tone_secs} s of the caller's message recorded");
+    assert_eq!(dominant(&message, vm_rate, &[300.0, 440.0, 1000.0]), 440.0);
+    let outbox = store.outbox().unwrap();
+    assert_eq!(outbox.len(), 1, "{outbox:?}");
+    assert_eq!(outbox[0].to, "office@brightplumbing.example");
+    assert!(outbox[0].body.contains(&record.path), "{}", outbox[0].body);
+    let call = store.call("CAvoicemail").unwrap().unwrap();
+    assert_eq!(call.outcome.as_deref(), Some("voicemail"));
+}

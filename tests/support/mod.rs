@@ -167,6 +167,37 @@ impl Server {
         server
     }
 
+    /// Starts the server on the repository's own `config.toml`, changing only ports, paths and
+    /// tokens through `ATLAS_*` variables: what a fresh checkout runs.
+    pub fn start_shipped(name: &str) -> Self {
+        let dir = temp_dir(name);
+        let port = free_port();
+        let db = dir.join("switchboard.db");
+        let voicemail = dir.join("voicemail");
+        let child = Command::new(switchboard_bin())
+            .args(["--config", repo().join("config.toml").to_str().unwrap(), "serve"])
+            .current_dir(repo())
+            .env("RUST_LOG", "info")
+            .env("ATLAS_SERVER_LISTEN", format!("127.0.0.1:{port}"))
+            .env("ATLAS_SERVER_PUBLIC_BASE_URL", format!("http://127.0.0.1:{port}"))
+            .env("ATLAS_SERVER_ADMIN_TOKEN", ADMIN_TOKEN)
+            .env("ATLAS_SIGNALWIRE_MEDIA_TOKEN", MEDIA_TOKEN)
+            .env("ATLAS_STORE_PATH", &db)
+            .env("ATLAS_VOICEMAIL_DIR", &voicemail)
+            // Nothing listens here: the shipped config's PersonaPlex and mail server are absent.
+            .env("ATLAS_PERSONAPLEX_PORT", free_port().to_string())
+            .env("ATLAS_EMAIL_PORT", free_port().to_string())
+            .stdout(Stdio::inherit())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start switchboard serve");
+        let server = Server { proc: Proc { child, name: "switchboard" }, port, dir };
+        wait_until(Duration::from_secs(20), "server /healthz", || {
+            TcpStream::connect(("127.0.0.1", port)).is_ok() && http_request(port, "GET", "/healthz", &[], b"").0 == 200
+        });
+        server
+    }
+
     pub fn media_url(&self) -> String {
         format!("ws://127.0.0.1:{}/signalwire/media", self.port)
     }

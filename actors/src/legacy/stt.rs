@@ -200,7 +200,7 @@ pub fn wav_bytes(pcm: &[i16], rate: u32) -> Vec<u8> {
     out.extend_from_slice(&16u32.to_le_bytes()); // fmt chunk size
     out.extend_from_slice(&1u16.to_le_bytes()); // WAVE_FORMAT_PCM
     out.extend_from_slice(&1u16.to_le_bytes()); // channels
-    out.extend_from_slice(&(rate / 2).to_le_bytes());
+    out.extend_from_slice(&rate.to_le_bytes());
     out.extend_from_slice(&(rate * 2).to_le_bytes()); // byte rate
     out.extend_from_slice(&2u16.to_le_bytes()); // block align
     out.extend_from_slice(&16u16.to_le_bytes()); // bits per sample
