@@ -30,7 +30,27 @@ impl CallSupervisor {
         let settings = &self.context.settings;
         match &settings.text_prompt_override {
             Some(prompt) => prompt.clone(),
-            None => settings.business.text_prompt(&self.facts),
+            None if self.sessions_started == 0 => settings.business.text_prompt(&self.facts),
+            None => {
+                // A later session joins a call in progress: no second greeting.
+                let mut facts = self.facts.clone();
+                facts.notes.push("The call is already under way: do not greet the caller again.".into());
+                settings.business.text_prompt(&facts)
+            }
+        }
+    }
+
+    /// What is true in the call changed (a booking, an email): if a second server is free,
+    /// prepare a session with the new prompt and switch to it at its handshake
+    /// (make-before-break, no gap). Otherwise the next restart will carry the new prompt.
+    pub(super) fn refresh_prompt(&mut self, ctx: &mut Context<Self>) {
+        let serving_live = self.agent.as_ref().is_some_and(|a| a.live);
+        if self.engine != Engine::PersonaPlex || !serving_live || self.standby.is_some() {
+            return;
+        }
+        if let Some(standby) = self.open_session(ctx) {
+            log::info!("call {}: preparing PersonaPlex session {} with the refreshed prompt", self.call_sid(), standby.id);
+            self.standby = Some(standby);
         }
     }
 

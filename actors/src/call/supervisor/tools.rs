@@ -13,7 +13,7 @@ const RESULT_MARK: &str = "tool-";
 impl Handler<BridgeEvent> for CallSupervisor {
     type Result = ();
 
-    fn handle(&mut self, event: BridgeEvent, _ctx: &mut Context<Self>) {
+    fn handle(&mut self, event: BridgeEvent, ctx: &mut Context<Self>) {
         match event {
             BridgeEvent::ToolResult { report, caller_name, triggered } => {
                 if let Some(error) = &report.error {
@@ -31,6 +31,9 @@ impl Handler<BridgeEvent> for CallSupervisor {
                 }
                 if let Some(to) = &report.email_to {
                     self.facts.email_sent_to = Some(to.clone());
+                }
+                if report.booked.is_some() || report.email_to.is_some() {
+                    self.refresh_prompt(ctx);
                 }
                 self.stats.add_note(report.sentence.clone());
                 self.results_spoken += 1;
