@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use actors::booking::business::Business;
 use actors::call::FallbackEngine;
+use actors::legacy::{LlmConfig, SttConfig, VadConfig};
 use actors::pool::ServerConfig as PersonaPlexServer;
 use actors::booking::mailer::EmailConfig;
 use actors::speech::SpeechConfig;
@@ -34,6 +35,18 @@ pub struct Config {
     pub email: EmailConfig,
     pub speech: SpeechConfig,
     pub voicemail: VoicemailConfig,
+    pub legacy: LegacyConfig,
+}
+
+/// The legacy pipeline: OpenAI-compatible speech-to-text and LLM endpoints, and its VAD.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LegacyConfig {
+    /// Off: calls PersonaPlex cannot serve go to voicemail.
+    pub enabled: bool,
+    pub stt: SttConfig,
+    pub llm: LlmConfig,
+    pub vad: VadConfig,
 }
 
 /// Voicemail: the last resort, and what a call gets when nothing else is configured.
@@ -251,6 +264,10 @@ impl Config {
         if !(6_000..=510_000).contains(&pp.opus_bitrate) {
             bail!("personaplex.opus_bitrate must be within 6000..=510000, got {}", pp.opus_bitrate);
         }
+        if self.legacy.enabled {
+            self.legacy.stt.validate().map_err(|e| anyhow::anyhow!("[legacy.stt]: {e}"))?;
+            self.legacy.llm.validate().map_err(|e| anyhow::anyhow!("[legacy.llm]: {e}"))?;
+        }
         if !self.voicemail.greeting.is_file() {
             bail!("voicemail.greeting {} does not exist (scripts/make-voicemail-greeting makes it)", self.voicemail.greeting.display());
         }
@@ -327,6 +344,8 @@ impl Config {
             &mut shown.signalwire.media_token,
             &mut shown.email.password,
             &mut shown.speech.openai_api_key,
+            &mut shown.legacy.stt.api_key,
+            &mut shown.legacy.llm.api_key,
         ] {
             if !secret.is_empty() {
                 *secret = REDACTED.into();
@@ -405,6 +424,7 @@ fn section_error(table: &toml::Table) -> Option<String> {
             "email" => check::<EmailConfig>(value),
             "speech" => check::<SpeechConfig>(value),
             "voicemail" => check::<VoicemailConfig>(value),
+            "legacy" => check::<LegacyConfig>(value),
             _ => return None,
         };
         result.err().map(|e| format!("[{section}]: {}", e.message()))

@@ -13,6 +13,7 @@ use actors::call::tls::{client_config, TrustPolicy};
 use actix::Actor;
 use actors::booking::mailer::Mailer;
 use actors::call::{CallContext, CallRegistry, CallServices, CallSettings, LinkSettings};
+use actors::call::legacy_pipeline::LegacySettings;
 use actors::call::voicemail::VoicemailSettings;
 use actors::pool::PersonaPlexPool;
 use actors::services::{MailOutbox, StoreHandle};
@@ -64,6 +65,9 @@ pub fn call_settings(config: &Config) -> anyhow::Result<CallSettings> {
         fallback_after: Duration::from_secs_f64(pp.fallback_after_secs),
         fallback: pp.fallback,
         voicemail: Arc::new(voicemail_settings(config)?),
+        legacy: config.legacy.enabled.then(|| {
+            Arc::new(LegacySettings { stt: config.legacy.stt.clone(), llm: config.legacy.llm.clone(), vad: config.legacy.vad })
+        }),
     })
 }
 

@@ -12,6 +12,7 @@
 
 pub mod announcer;
 pub mod booking_executor;
+pub mod legacy_pipeline;
 pub mod media_session;
 pub mod messages;
 pub mod personaplex_link;
@@ -29,6 +30,7 @@ use actix::Addr;
 
 use crate::booking::business::Business;
 use crate::pool::PersonaPlexPool;
+use legacy_pipeline::LegacySettings;
 use voicemail::VoicemailSettings;
 use crate::services::{MailOutbox, StoreHandle};
 use crate::speech::Speech;
@@ -61,6 +63,8 @@ pub struct CallSettings {
     /// What a call gets when PersonaPlex is disabled, busy or gone.
     pub fallback: FallbackEngine,
     pub voicemail: Arc<VoicemailSettings>,
+    /// The legacy pipeline's endpoints; `None` when it is not configured.
+    pub legacy: Option<Arc<LegacySettings>>,
 }
 
 /// The engine that takes a call PersonaPlex cannot serve.

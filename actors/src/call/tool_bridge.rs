@@ -16,6 +16,12 @@ pub struct AgentSaid(pub String);
 #[rtype(result = "()")]
 pub struct FlushBridge;
 
+/// What the agent has established so far, as short lines ("name: John Smith"), for a fallback
+/// engine taking the call over.
+#[derive(Message, Debug)]
+#[rtype(result = "Vec<String>")]
+pub struct SummarizeFacts;
+
 /// What the bridge tells the supervisor.
 #[derive(Message, Debug)]
 #[rtype(result = "()")]
@@ -138,5 +144,27 @@ impl Handler<Shutdown> for ToolBridge {
 
     fn handle(&mut self, _: Shutdown, ctx: &mut Context<Self>) {
         ctx.stop();
+    }
+}
+
+impl Handler<SummarizeFacts> for ToolBridge {
+    type Result = Vec<String>;
+
+    fn handle(&mut self, _: SummarizeFacts, _ctx: &mut Context<Self>) -> Vec<String> {
+        let facts = self.state.facts();
+        let mut lines = Vec::new();
+        let mut add = |label: &str, value: Option<String>| {
+            if let Some(value) = value {
+                lines.push(format!("{label}: {value}"));
+            }
+        };
+        add("caller name", facts.name.as_ref().map(|f| f.value.clone()));
+        add("phone", facts.phone.as_ref().map(|f| f.value.clone()));
+        add("email", facts.email.as_ref().map(|f| f.value.clone()));
+        add("address", facts.address.as_ref().map(|f| f.value.clone()));
+        add("service", facts.service.as_ref().map(|f| f.value.clone()));
+        add("date", facts.date.as_ref().map(|f| f.value.to_string()));
+        add("time", facts.time.as_ref().map(|f| f.value.to_string()));
+        lines
     }
 }

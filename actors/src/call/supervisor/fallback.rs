@@ -3,8 +3,11 @@
 use actix::prelude::*;
 
 use super::{CallSupervisor, Engine};
-use crate::call::messages::{DetachAgent, ListenToCaller, Shutdown};
+use crate::call::legacy_pipeline::{LegacyFailed, LegacyParts, LegacyPipeline};
+use crate::call::messages::{DetachAgent, ListenToCaller, Shutdown, StopSpeaking};
+use crate::call::tool_bridge::SummarizeFacts;
 use crate::call::voicemail::Voicemail;
+use crate::legacy::Handover;
 use crate::call::FallbackEngine;
 
 impl CallSupervisor {
@@ -28,7 +31,7 @@ impl CallSupervisor {
             _ => Engine::Voicemail,
         };
         log::warn!("call {}: {reason}; handing the call to {}", self.call_sid(), engine.name());
-        self.stats.add_note(format!("{reason}: handed to {}", engine.name()));
+        self.note(format!("{reason}: handed to {}", engine.name()));
         match engine {
             Engine::Legacy => self.start_legacy(ctx),
             _ => self.start_voicemail(),
@@ -59,10 +62,79 @@ impl CallSupervisor {
     }
 
     pub(super) fn legacy_configured(&self) -> bool {
-        false
+        self.context.settings.legacy.is_some()
     }
 
-    pub(super) fn start_legacy(&mut self, _ctx: &mut Context<Self>) {
+    /// Starts the legacy pipeline with what the call established so far (transcript, the
+    /// details the agent read back, what was booked).
+    pub(super) fn start_legacy(&mut self, ctx: &mut Context<Self>) {
+        self.engine = Engine::Legacy;
+        self.stats.set_engine(Engine::Legacy.name());
+        let mut facts: Vec<String> = Vec::new();
+        if let Some(booked) = &self.facts.booked {
+            facts.push(format!("booked: {booked}"));
+        }
+        if let Some(to) = &self.facts.email_sent_to {
+            facts.push(format!("confirmation email sent to: {to}"));
+        }
+        // PersonaPlex gives us only the agent's words.
+        let transcript = match self.transcript.text() {
+            "" => String::new(),
+            said => format!("Agent: {said}"),
+        };
+        let summary = match &self.bridge {
+            Some(bridge) => bridge.send(SummarizeFacts),
+            None => return self.launch_legacy(Handover { transcript, facts }, ctx),
+        };
+        ctx.wait(summary.into_actor(self).map(move |collected, sup, ctx| {
+            let mut facts = facts;
+            facts.extend(collected.unwrap_or_default());
+            sup.launch_legacy(Handover { transcript, facts }, ctx);
+        }));
+    }
+
+    fn launch_legacy(&mut self, handover: Handover, ctx: &mut Context<Self>) {
+        let (Some(settings), Some(transcoder), Some(announcer), Some(executor)) = (
+            self.context.settings.legacy.clone(),
+            self.transcoder.clone(),
+            self.announcer.clone(),
+            self.executor.clone(),
+        ) else {
+            return self.start_voicemail();
+        };
+        let pipeline = LegacyPipeline::new(LegacyParts {
+            call_sid: self.setup.call_sid.clone(),
+            rate: self.setup.format.sample_rate(),
+            business: self.context.settings.business.clone(),
+            settings,
+            handover: (!handover.transcript.is_empty() || !handover.facts.is_empty()).then_some(handover),
+            executor,
+            announcer,
+            media: self.media.clone().recipient(),
+            supervisor: ctx.address().recipient(),
+        })
+        .start();
+        transcoder.do_send(ListenToCaller(Some(pipeline.clone().recipient())));
+        self.legacy = Some(pipeline);
+    }
+}
+
+impl Handler<LegacyFailed> for CallSupervisor {
+    type Result = ();
+
+    /// An endpoint of the legacy pipeline failed: voicemail, not silence.
+    fn handle(&mut self, LegacyFailed(reason): LegacyFailed, _ctx: &mut Context<Self>) {
+        if self.ended || self.engine != Engine::Legacy {
+            return;
+        }
+        self.stats.set_error(format!("legacy pipeline: {reason}"));
+        self.note(format!("legacy pipeline failed ({reason}): handed to voicemail"));
+        if let Some(legacy) = self.legacy.take() {
+            legacy.do_send(Shutdown);
+        }
+        if let Some(announcer) = &self.announcer {
+            announcer.do_send(StopSpeaking);
+        }
         self.start_voicemail();
     }
 }

@@ -18,6 +18,7 @@ use super::announcer::Announcer;
 use super::booking_executor::BookingExecutor;
 use super::media_session::MediaStreamSession;
 use super::messages::{CallerEvent, MediaCommand, Shutdown};
+use super::legacy_pipeline::LegacyPipeline;
 use super::voicemail::Voicemail;
 use super::registry::{CallState, CallStats};
 use super::tool_bridge::{FlushBridge, ToolBridge};
@@ -83,6 +84,7 @@ pub struct CallSupervisor {
     /// Armed after a PersonaPlex failure: fall back if no session is live when it fires.
     fallback_timer: Option<SpawnHandle>,
     voicemail: Option<Addr<Voicemail>>,
+    legacy: Option<Addr<LegacyPipeline>>,
     bridge: Option<Addr<ToolBridge>>,
     executor: Option<Addr<BookingExecutor>>,
     announcer: Option<Addr<Announcer>>,
@@ -117,6 +119,7 @@ impl CallSupervisor {
             sessions_started: 0,
             fallback_timer: None,
             voicemail: None,
+            legacy: None,
             bridge: None,
             executor: None,
             announcer: None,
@@ -184,6 +187,17 @@ impl CallSupervisor {
         Ok(())
     }
 
+    /// Records a line on the call: in the admin view and in the call record.
+    fn note(&self, note: String) {
+        self.stats.add_note(note.clone());
+        let (store, sid) = (self.context.services.store.clone(), self.setup.call_sid.clone());
+        actix_rt::spawn(async move {
+            if let Err(e) = store.run(move |s| s.append_call_note(&sid, &note)).await {
+                log::error!("could not record a call note: {e}");
+            }
+        });
+    }
+
     /// Records the call's start in the store (off the actor thread).
     fn record_start(&self) {
         let (store, setup) = (self.context.services.store.clone(), self.setup.clone());
@@ -229,6 +243,9 @@ impl CallSupervisor {
         }
         if let Some(voicemail) = self.voicemail.take() {
             voicemail.do_send(Shutdown);
+        }
+        if let Some(legacy) = self.legacy.take() {
+            legacy.do_send(Shutdown);
         }
         if let Some(transcoder) = self.transcoder.take() {
             transcoder.do_send(Shutdown);

@@ -46,14 +46,7 @@ impl Handler<BridgeEvent> for CallSupervisor {
                 }
             }
             BridgeEvent::Incomplete { action, missing } => {
-                let note = format!("{action} not run: missing or uncertain {}", missing.join(", "));
-                self.stats.add_note(note.clone());
-                let (store, sid) = (self.context.services.store.clone(), self.setup.call_sid.clone());
-                actix_rt::spawn(async move {
-                    if let Err(e) = store.run(move |s| s.append_call_note(&sid, &note)).await {
-                        log::error!("could not record a call note: {e}");
-                    }
-                });
+                self.note(format!("{action} not run: missing or uncertain {}", missing.join(", ")));
             }
         }
     }
