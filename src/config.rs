@@ -9,10 +9,10 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use actors::booking::business::Business;
+use actors::booking::mailer::EmailConfig;
 use actors::call::FallbackEngine;
 use actors::legacy::{LlmConfig, SttConfig, VadConfig};
 use actors::pool::ServerConfig as PersonaPlexServer;
-use actors::booking::mailer::EmailConfig;
 use actors::speech::SpeechConfig;
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
@@ -84,7 +84,9 @@ pub struct StoreConfig {
 
 impl Default for StoreConfig {
     fn default() -> Self {
-        StoreConfig { path: "data/switchboard.db".into() }
+        StoreConfig {
+            path: "data/switchboard.db".into(),
+        }
     }
 }
 
@@ -214,27 +216,40 @@ impl Default for PersonaPlexConfig {
 
 impl Config {
     /// Reads `path`, applies `ATLAS_*` overrides from `env`, and validates the result.
-    pub fn load(path: &Path, env: impl IntoIterator<Item = (String, String)>) -> anyhow::Result<Self> {
+    pub fn load(
+        path: &Path,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> anyhow::Result<Self> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read config file {}", path.display()))?;
         Self::from_toml(&text, env).with_context(|| format!("in config file {}", path.display()))
     }
 
     /// Parses TOML text, applies overrides, validates.
-    pub fn from_toml(text: &str, env: impl IntoIterator<Item = (String, String)>) -> anyhow::Result<Self> {
+    pub fn from_toml(
+        text: &str,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> anyhow::Result<Self> {
         let mut table: toml::Table = text.parse().context("invalid TOML")?;
         apply_env_overrides(&mut table, env)?;
-        let config: Config = toml::Value::Table(table.clone())
-            .try_into()
-            .map_err(|e: toml::de::Error| anyhow::anyhow!("{}", section_error(&table).unwrap_or(e.message().into())))?;
+        let config: Config =
+            toml::Value::Table(table.clone())
+                .try_into()
+                .map_err(|e: toml::de::Error| {
+                    anyhow::anyhow!("{}", section_error(&table).unwrap_or(e.message().into()))
+                })?;
         config.validate()?;
         Ok(config)
     }
 
     /// Checks what serde cannot: URLs, files, value ranges.
     pub fn validate(&self) -> anyhow::Result<()> {
-        let base = url::Url::parse(&self.server.public_base_url)
-            .with_context(|| format!("server.public_base_url {:?} is not a URL", self.server.public_base_url))?;
+        let base = url::Url::parse(&self.server.public_base_url).with_context(|| {
+            format!(
+                "server.public_base_url {:?} is not a URL",
+                self.server.public_base_url
+            )
+        })?;
         if !matches!(base.scheme(), "http" | "https") || base.host().is_none() {
             bail!("server.public_base_url must be an http(s) URL with a host, got {base}");
         }
@@ -244,14 +259,25 @@ impl Config {
         if self.server.admin_token.is_empty() || self.signalwire.media_token.is_empty() {
             bail!("server.admin_token and signalwire.media_token must not be empty");
         }
-        if !matches!(self.signalwire.codec.as_str(), "PCMU@8000h" | "L16@16000h" | "L16@24000h") {
-            bail!("signalwire.codec must be PCMU@8000h, L16@16000h or L16@24000h, got {:?}", self.signalwire.codec);
+        if !matches!(
+            self.signalwire.codec.as_str(),
+            "PCMU@8000h" | "L16@16000h" | "L16@24000h"
+        ) {
+            bail!(
+                "signalwire.codec must be PCMU@8000h, L16@16000h or L16@24000h, got {:?}",
+                self.signalwire.codec
+            );
         }
         let pp = &self.personaplex;
-        self.business.validate().map_err(|e| anyhow::anyhow!("[business]: {e}"))?;
-        self.speech.validate().map_err(|e| anyhow::anyhow!("[speech]: {e}"))?;
+        self.business
+            .validate()
+            .map_err(|e| anyhow::anyhow!("[business]: {e}"))?;
+        self.speech
+            .validate()
+            .map_err(|e| anyhow::anyhow!("[speech]: {e}"))?;
         if self.email.enabled {
-            actors::booking::mailer::Mailer::new(&self.email).map_err(|e| anyhow::anyhow!("[email]: {e}"))?;
+            actors::booking::mailer::Mailer::new(&self.email)
+                .map_err(|e| anyhow::anyhow!("[email]: {e}"))?;
         }
         if let Some(ca) = &pp.ca_file {
             if !ca.is_file() {
@@ -262,22 +288,38 @@ impl Config {
             bail!("personaplex timeouts must be at least 1 second");
         }
         if !(6_000..=510_000).contains(&pp.opus_bitrate) {
-            bail!("personaplex.opus_bitrate must be within 6000..=510000, got {}", pp.opus_bitrate);
+            bail!(
+                "personaplex.opus_bitrate must be within 6000..=510000, got {}",
+                pp.opus_bitrate
+            );
         }
         if self.legacy.enabled {
-            self.legacy.stt.validate().map_err(|e| anyhow::anyhow!("[legacy.stt]: {e}"))?;
-            self.legacy.llm.validate().map_err(|e| anyhow::anyhow!("[legacy.llm]: {e}"))?;
+            self.legacy
+                .stt
+                .validate()
+                .map_err(|e| anyhow::anyhow!("[legacy.stt]: {e}"))?;
+            self.legacy
+                .llm
+                .validate()
+                .map_err(|e| anyhow::anyhow!("[legacy.llm]: {e}"))?;
         }
         if !self.voicemail.greeting.is_file() {
-            bail!("voicemail.greeting {} does not exist (scripts/make-voicemail-greeting makes it)", self.voicemail.greeting.display());
+            bail!(
+                "voicemail.greeting {} does not exist (scripts/make-voicemail-greeting makes it)",
+                self.voicemail.greeting.display()
+            );
         }
         if pp.agent_silence_secs < 0.5 || pp.fallback_after_secs < 0.5 {
             bail!("personaplex.agent_silence_secs and fallback_after_secs must be at least 0.5");
         }
         if pp.opus_complexity > 10 {
-            bail!("personaplex.opus_complexity must be 0..=10, got {}", pp.opus_complexity);
+            bail!(
+                "personaplex.opus_complexity must be 0..=10, got {}",
+                pp.opus_complexity
+            );
         }
-        self.chat_url().context("personaplex settings do not make a valid /api/chat URL")?;
+        self.chat_url()
+            .context("personaplex settings do not make a valid /api/chat URL")?;
         Ok(())
     }
 
@@ -366,7 +408,10 @@ fn apply_env_overrides(
     env: impl IntoIterator<Item = (String, String)>,
 ) -> anyhow::Result<()> {
     let defaults = toml::Table::try_from(Config::default()).context("defaults do not serialize")?;
-    let mut vars: Vec<(String, String)> = env.into_iter().filter(|(k, _)| k.starts_with(ENV_PREFIX)).collect();
+    let mut vars: Vec<(String, String)> = env
+        .into_iter()
+        .filter(|(k, _)| k.starts_with(ENV_PREFIX))
+        .collect();
     vars.sort();
     for (name, raw) in vars {
         let rest = name[ENV_PREFIX.len()..].to_ascii_lowercase();
@@ -374,7 +419,10 @@ fn apply_env_overrides(
             let key = rest.strip_prefix(section.as_str())?.strip_prefix('_')?;
             Some((section.clone(), key.to_string()))
         }) else {
-            bail!("environment variable {name} does not name a config section (known: {})", section_list(&defaults));
+            bail!(
+                "environment variable {name} does not name a config section (known: {})",
+                section_list(&defaults)
+            );
         };
         let default_value = defaults[&section].as_table().and_then(|t| t.get(&key));
         let value = typed_env_value(&name, &raw, default_value)?;
@@ -390,16 +438,26 @@ fn apply_env_overrides(
 }
 
 /// Converts an environment string to the TOML type the key expects.
-fn typed_env_value(name: &str, raw: &str, default: Option<&toml::Value>) -> anyhow::Result<toml::Value> {
+fn typed_env_value(
+    name: &str,
+    raw: &str,
+    default: Option<&toml::Value>,
+) -> anyhow::Result<toml::Value> {
     let bad = |what: &str| anyhow::anyhow!("environment variable {name}={raw:?} is not {what}");
     Ok(match default {
-        Some(toml::Value::Integer(_)) => toml::Value::Integer(raw.trim().parse().map_err(|_| bad("an integer"))?),
-        Some(toml::Value::Boolean(_)) => toml::Value::Boolean(match raw.trim().to_ascii_lowercase().as_str() {
-            "1" | "true" | "yes" | "on" => true,
-            "0" | "false" | "no" | "off" => false,
-            _ => return Err(bad("a boolean (true/false)")),
-        }),
-        Some(toml::Value::Float(_)) => toml::Value::Float(raw.trim().parse().map_err(|_| bad("a number"))?),
+        Some(toml::Value::Integer(_)) => {
+            toml::Value::Integer(raw.trim().parse().map_err(|_| bad("an integer"))?)
+        }
+        Some(toml::Value::Boolean(_)) => {
+            toml::Value::Boolean(match raw.trim().to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" | "on" => true,
+                "0" | "false" | "no" | "off" => false,
+                _ => return Err(bad("a boolean (true/false)")),
+            })
+        }
+        Some(toml::Value::Float(_)) => {
+            toml::Value::Float(raw.trim().parse().map_err(|_| bad("a number"))?)
+        }
         Some(_) => toml::Value::String(raw.to_string()),
         // Optional keys have no default to learn the type from: integers stay integers.
         None => match raw.trim().parse::<i64>() {
@@ -427,12 +485,18 @@ fn section_error(table: &toml::Table) -> Option<String> {
             "legacy" => check::<LegacyConfig>(value),
             _ => return None,
         };
-        result.err().map(|e| format!("[{section}]: {}", e.message()))
+        result
+            .err()
+            .map(|e| format!("[{section}]: {}", e.message()))
     })
 }
 
 fn section_list(defaults: &toml::Table) -> String {
-    defaults.keys().map(String::as_str).collect::<Vec<_>>().join(", ")
+    defaults
+        .keys()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]

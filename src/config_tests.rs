@@ -9,7 +9,10 @@ fn no_env() -> Vec<(String, String)> {
 }
 
 fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 #[test]
@@ -46,17 +49,28 @@ fn personaplex_env_overrides_win() {
     // A numeric-looking value for a string key stays a string.
     assert_eq!(config.server.admin_token, "1234");
     let url = config.chat_url().unwrap();
-    assert!(url.as_str().starts_with("wss://gpu-7.internal:9443/api/chat?"), "{url}");
+    assert!(
+        url.as_str()
+            .starts_with("wss://gpu-7.internal:9443/api/chat?"),
+        "{url}"
+    );
 }
 
 #[test]
 fn prompt_and_voice_come_from_the_business_unless_set() {
     let config = Config::from_toml(&repo_config(), no_env()).unwrap();
-    assert!(config.text_prompt().contains("Bright Plumbing"), "{}", config.text_prompt());
+    assert!(
+        config.text_prompt().contains("Bright Plumbing"),
+        "{}",
+        config.text_prompt()
+    );
     assert_eq!(config.voice_prompt(), "NATF2.pt");
     let config = Config::from_toml(
         &repo_config(),
-        env(&[("ATLAS_PERSONAPLEX_TEXT_PROMPT", "You are Bob."), ("ATLAS_PERSONAPLEX_VOICE_PROMPT", "NATM0.pt")]),
+        env(&[
+            ("ATLAS_PERSONAPLEX_TEXT_PROMPT", "You are Bob."),
+            ("ATLAS_PERSONAPLEX_VOICE_PROMPT", "NATM0.pt"),
+        ]),
     )
     .unwrap();
     assert_eq!(config.text_prompt(), "You are Bob.");
@@ -65,7 +79,8 @@ fn prompt_and_voice_come_from_the_business_unless_set() {
 
 #[test]
 fn optional_key_from_env() {
-    let config = Config::from_toml(&repo_config(), env(&[("ATLAS_PERSONAPLEX_SEED", "7")])).unwrap();
+    let config =
+        Config::from_toml(&repo_config(), env(&[("ATLAS_PERSONAPLEX_SEED", "7")])).unwrap();
     assert_eq!(config.personaplex.seed, Some(7));
 }
 
@@ -84,20 +99,37 @@ fn unknown_keys_are_errors() {
 #[test]
 fn bad_values_are_clear_errors() {
     let err = Config::from_toml("", env(&[("ATLAS_PERSONAPLEX_PORT", "eighty")])).unwrap_err();
-    assert!(format!("{err:#}").contains("ATLAS_PERSONAPLEX_PORT"), "{err:#}");
-    let err = Config::from_toml("[server]\npublic_base_url = \"not a url\"\n", no_env()).unwrap_err();
+    assert!(
+        format!("{err:#}").contains("ATLAS_PERSONAPLEX_PORT"),
+        "{err:#}"
+    );
+    let err =
+        Config::from_toml("[server]\npublic_base_url = \"not a url\"\n", no_env()).unwrap_err();
     assert!(format!("{err:#}").contains("public_base_url"), "{err:#}");
-    let err = Config::from_toml("[server]\npublic_base_url = \"https://x.example/?a=1\"\n", no_env()).unwrap_err();
+    let err = Config::from_toml(
+        "[server]\npublic_base_url = \"https://x.example/?a=1\"\n",
+        no_env(),
+    )
+    .unwrap_err();
     assert!(format!("{err:#}").contains("query"), "{err:#}");
-    let err = Config::from_toml(&repo_config(), env(&[("ATLAS_BUSINESS_TIME_ZONE", "Mars/Olympus")])).unwrap_err();
+    let err = Config::from_toml(
+        &repo_config(),
+        env(&[("ATLAS_BUSINESS_TIME_ZONE", "Mars/Olympus")]),
+    )
+    .unwrap_err();
     assert!(format!("{err:#}").contains("Mars/Olympus"), "{err:#}");
     let err = Config::from_toml("[business]\nname = \"Half written\"\n", no_env()).unwrap_err();
     assert!(format!("{err:#}").contains("[business]"), "{err:#}");
-    let err = Config::from_toml("[personaplex]\nca_file = \"/nonexistent/ca.pem\"\n", no_env()).unwrap_err();
+    let err = Config::from_toml(
+        "[personaplex]\nca_file = \"/nonexistent/ca.pem\"\n",
+        no_env(),
+    )
+    .unwrap_err();
     assert!(format!("{err:#}").contains("ca_file"), "{err:#}");
     let err = Config::from_toml("[signalwire]\ncodec = \"OPUS@48000h\"\n", no_env()).unwrap_err();
     assert!(format!("{err:#}").contains("codec"), "{err:#}");
-    let err = Config::from_toml("[personaplex]\nvoice_prompt = \"../etc/x.pt\"\n", no_env()).unwrap_err();
+    let err =
+        Config::from_toml("[personaplex]\nvoice_prompt = \"../etc/x.pt\"\n", no_env()).unwrap_err();
     assert!(format!("{err:#}").contains("URL"), "{err:#}");
 }
 
@@ -118,7 +150,13 @@ fn redaction_hides_every_secret() {
 fn media_stream_url_follows_public_base_url() {
     let mut config = Config::default();
     config.server.public_base_url = "https://voice.example.com/".into();
-    assert_eq!(config.media_stream_url(), "wss://voice.example.com/signalwire/media");
+    assert_eq!(
+        config.media_stream_url(),
+        "wss://voice.example.com/signalwire/media"
+    );
     config.server.public_base_url = "http://127.0.0.1:8080".into();
-    assert_eq!(config.media_stream_url(), "ws://127.0.0.1:8080/signalwire/media");
+    assert_eq!(
+        config.media_stream_url(),
+        "ws://127.0.0.1:8080/signalwire/media"
+    );
 }

@@ -20,7 +20,13 @@ use crate::config::Config;
 #[command(name = "switchboard", version, about, long_about = None)]
 struct Cli {
     /// Configuration file (TOML). Every key can be overridden with ATLAS_<SECTION>_<KEY>.
-    #[arg(long, short, global = true, env = "SWITCHBOARD_CONFIG", default_value = "config.toml")]
+    #[arg(
+        long,
+        short,
+        global = true,
+        env = "SWITCHBOARD_CONFIG",
+        default_value = "config.toml"
+    )]
     config: PathBuf,
 
     #[command(subcommand)]
@@ -46,8 +52,14 @@ fn main() -> ExitCode {
         Command::Serve => load(&cli.config).and_then(http::serve),
         Command::CheckConfig => load(&cli.config).map(|config| {
             print!("{}", config.redacted_toml());
-            println!("# PersonaPlex URL: {}", config.chat_url().map(redact_query).unwrap_or_default());
-            println!("# text_prompt: {} characters", config.personaplex.text_prompt.chars().count());
+            println!(
+                "# PersonaPlex URL: {}",
+                config.chat_url().map(redact_query).unwrap_or_default()
+            );
+            println!(
+                "# text_prompt: {} characters",
+                config.personaplex.text_prompt.chars().count()
+            );
             println!("# configuration OK");
         }),
         Command::Call(args) => simulator::run(args).map(|_summary| ()),

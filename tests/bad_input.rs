@@ -19,7 +19,11 @@ fn start_info(call_sid: &str) -> StartInfo {
         call_sid: call_sid.into(),
         tracks: vec!["inbound".into()],
         custom_parameters: BTreeMap::from([("from".to_string(), "+15550001111".to_string())]),
-        media_format: MediaFormat { encoding: "audio/x-mulaw".into(), sample_rate: 8000, channels: 1 },
+        media_format: MediaFormat {
+            encoding: "audio/x-mulaw".into(),
+            sample_rate: 8000,
+            channels: 1,
+        },
     }
 }
 
@@ -44,13 +48,22 @@ fn bad_frames_are_dropped_and_the_call_continues() {
     let status_port = server.port;
 
     let agent_frames = actix_web::rt::System::new().block_on(async move {
-        let (_, socket) = awc::Client::new().ws(url).bearer_auth(MEDIA_TOKEN).connect().await.unwrap();
+        let (_, socket) = awc::Client::new()
+            .ws(url)
+            .bearer_auth(MEDIA_TOKEN)
+            .connect()
+            .await
+            .unwrap();
         let (mut tx, mut rx) = socket.split();
         let reader = actix_web::rt::spawn(async move {
             let mut media = 0;
-            while let Ok(Some(Ok(frame))) = actix_web::rt::time::timeout(Duration::from_secs(3), rx.next()).await {
+            while let Ok(Some(Ok(frame))) =
+                actix_web::rt::time::timeout(Duration::from_secs(3), rx.next()).await
+            {
                 if let Frame::Text(text) = frame {
-                    if let Ok(signalwire::Outbound::Media { .. }) = signalwire::parse_outbound(std::str::from_utf8(&text).unwrap()) {
+                    if let Ok(signalwire::Outbound::Media { .. }) =
+                        signalwire::parse_outbound(std::str::from_utf8(&text).unwrap())
+                    {
                         media += 1;
                     }
                 }
@@ -68,7 +81,13 @@ fn bad_frames_are_dropped_and_the_call_continues() {
         let bad: Vec<Message> = vec![
             Message::Text("{not json".into()),
             Message::Text(r#"{"event":"media","media":{"payload":"%%% not base64 %%%"}}"#.into()),
-            Message::Text(format!(r#"{{"event":"media","media":{{"payload":"{}"}}}}"#, "A".repeat(8000)).into()),
+            Message::Text(
+                format!(
+                    r#"{{"event":"media","media":{{"payload":"{}"}}}}"#,
+                    "A".repeat(8000)
+                )
+                .into(),
+            ),
             Message::Binary(vec![0u8; 320].into()),
             Message::Text(r#"{"event":"start","start":{}}"#.into()),
             Message::Text(r#"{"event":"surprise","surprise":{"x":1}}"#.into()),
@@ -86,8 +105,13 @@ fn bad_frames_are_dropped_and_the_call_continues() {
             if n == 100 {
                 // A status callback for this live call is recorded on it.
                 let body = b"CallSid=CAbad&StreamSid=MZbad&StreamEvent=stream-started";
-                let (status, _) = http_request(status_port, "POST", "/signalwire/status",
-                    &[("Content-Type", "application/x-www-form-urlencoded")], body);
+                let (status, _) = http_request(
+                    status_port,
+                    "POST",
+                    "/signalwire/status",
+                    &[("Content-Type", "application/x-www-form-urlencoded")],
+                    body,
+                );
                 assert_eq!(status, 204);
             }
         }
@@ -95,10 +119,15 @@ fn bad_frames_are_dropped_and_the_call_continues() {
         tx.send(Message::Text(json.clone().into())).await.unwrap();
         reader.await.unwrap()
     });
-    assert!(agent_frames > 50, "the call should have gone on after the bad frames: {agent_frames} agent frames");
+    assert!(
+        agent_frames > 50,
+        "the call should have gone on after the bad frames: {agent_frames} agent frames"
+    );
     let stats = peer.stats();
     assert_eq!(stats["sessions_started"], 1, "{stats}");
-    wait_until(Duration::from_secs(5), "the call to end", || server.calls().is_empty());
+    wait_until(Duration::from_secs(5), "the call to end", || {
+        server.calls().is_empty()
+    });
 }
 
 #[test]
@@ -107,14 +136,29 @@ fn status_callbacks_show_on_the_live_call() {
     let server = Server::start("status", peer.port, &[]);
     let url = server.media_url();
     let admin = actix_web::rt::System::new().block_on(async {
-        let (_, mut socket) = awc::Client::new().ws(url).bearer_auth(MEDIA_TOKEN).connect().await.unwrap();
+        let (_, mut socket) = awc::Client::new()
+            .ws(url)
+            .bearer_auth(MEDIA_TOKEN)
+            .connect()
+            .await
+            .unwrap();
         let mut json = String::new();
         signalwire::write_start(1, &start_info("CAstatus"), &mut json);
-        socket.send(Message::Text(json.clone().into())).await.unwrap();
-        wait_until(Duration::from_secs(5), "the call to appear", || !server.calls().is_empty());
+        socket
+            .send(Message::Text(json.clone().into()))
+            .await
+            .unwrap();
+        wait_until(Duration::from_secs(5), "the call to appear", || {
+            !server.calls().is_empty()
+        });
         let body = b"CallSid=CAstatus&StreamSid=MZbad&StreamEvent=stream-started&Timestamp=x";
-        let (status, _) = http_request(server.port, "POST", "/signalwire/status",
-            &[("Content-Type", "application/x-www-form-urlencoded")], body);
+        let (status, _) = http_request(
+            server.port,
+            "POST",
+            "/signalwire/status",
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            body,
+        );
         assert_eq!(status, 204);
         let call = server.calls().remove(0);
         signalwire::write_stop(2, &mut json);
@@ -122,7 +166,11 @@ fn status_callbacks_show_on_the_live_call() {
         call
     });
     assert_eq!(admin["call_sid"], "CAstatus");
-    assert_eq!(admin["status_events"], serde_json::json!(["stream-started"]), "{admin}");
+    assert_eq!(
+        admin["status_events"],
+        serde_json::json!(["stream-started"]),
+        "{admin}"
+    );
 }
 
 #[test]
@@ -146,8 +194,21 @@ fn wrong_tokens_are_refused() {
     let (status, _) = http_request(server.port, "GET", "/signalwire/media", &right, b"");
     assert_eq!(status, 101, "upgrade with the right token");
 
-    assert_eq!(http_request(server.port, "GET", "/admin/calls", &[], b"").0, 401);
-    assert_eq!(http_request(server.port, "GET", "/admin/calls", &[("Authorization", "Bearer nope")], b"").0, 401);
+    assert_eq!(
+        http_request(server.port, "GET", "/admin/calls", &[], b"").0,
+        401
+    );
+    assert_eq!(
+        http_request(
+            server.port,
+            "GET",
+            "/admin/calls",
+            &[("Authorization", "Bearer nope")],
+            b""
+        )
+        .0,
+        401
+    );
     let (status, body) = http_request(server.port, "GET", "/healthz", &[], b"");
     assert_eq!((status, body.contains("ok")), (200, true), "{body}");
 }

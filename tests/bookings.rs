@@ -19,7 +19,13 @@ const AGENT_HZ: f64 = 300.0;
 /// A weekday at least two days ahead in the business's time zone: open, and never in the past.
 fn booking_day() -> Date {
     let tz = jiff::tz::TimeZone::get("America/Chicago").unwrap();
-    let mut day = tz.to_datetime(jiff::Timestamp::now()).date().tomorrow().unwrap().tomorrow().unwrap();
+    let mut day = tz
+        .to_datetime(jiff::Timestamp::now())
+        .date()
+        .tomorrow()
+        .unwrap()
+        .tomorrow()
+        .unwrap();
     while matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday) {
         day = day.tomorrow().unwrap();
     }
@@ -57,7 +63,15 @@ fn call(server: &Server, secs: f64) -> (serde_json::Value, u32, Vec<f64>) {
     let output = server.dir.join("heard.wav");
     write_tone_wav(&input, 8000, 440.0, secs, 0.0);
     let mut simulator = Command::new(switchboard_bin())
-        .args(["call", "--url", &server.media_url(), "--token", MEDIA_TOKEN, "--tail-secs", "1"])
+        .args([
+            "call",
+            "--url",
+            &server.media_url(),
+            "--token",
+            MEDIA_TOKEN,
+            "--tail-secs",
+            "1",
+        ])
         .args(["--from", "+15551234567", "--call-sid", "CAbooking"])
         .arg("--audio")
         .arg(&input)
@@ -109,19 +123,28 @@ fn a_booking_dialogue_ends_with_a_row_an_email_and_a_spoken_result() {
         "So that's John Smith, phone five five five, one two three, four five six seven, email john at example dot com, \
          at 42 Oak Street, for drain cleaning on {date} at 3 PM."
     );
-    write_script(&script, &[
-        "Thanks for calling Bright Plumbing, this is Ava.",
-        "#wait 300",
-        &readback,
-        "Let me book that for you.",
-        "#wait 4000",
-        // The agent repeats itself: the same trigger must not book twice.
-        "Let me book that for you.",
-        "#wait 3000",
-    ]);
+    write_script(
+        &script,
+        &[
+            "Thanks for calling Bright Plumbing, this is Ava.",
+            "#wait 300",
+            &readback,
+            "Let me book that for you.",
+            "#wait 4000",
+            // The agent repeats itself: the same trigger must not book twice.
+            "Let me book that for you.",
+            "#wait 3000",
+        ],
+    );
     let peer = PersonaPlexPeer::start(&[
-        "--prefill-ms", "200", "--mode", "tone:300", "--text-interval-ms", "40",
-        "--script", script.to_str().unwrap(),
+        "--prefill-ms",
+        "200",
+        "--mode",
+        "tone:300",
+        "--text-interval-ms",
+        "40",
+        "--script",
+        script.to_str().unwrap(),
     ]);
     let smtp_port = format!("port = {}", smtp.port);
     let server = Server::start("booking", peer.port, &[("email", &smtp_port)]);
@@ -130,17 +153,36 @@ fn a_booking_dialogue_ends_with_a_row_an_email_and_a_spoken_result() {
 
     // The result was spoken to the caller, soon after the trigger, in place of the agent.
     let speech = seconds_of_speech(rate, &heard);
-    assert!(speech > 2.0, "only {speech:.1} s of spoken result reached the caller");
+    assert!(
+        speech > 2.0,
+        "only {speech:.1} s of spoken result reached the caller"
+    );
     let latency = seen["result_latency_ms"].as_u64().unwrap();
-    assert!(latency > 0 && latency < 2000, "result spoken {latency} ms after the trigger");
-    assert!(seen["notes"].to_string().contains("booked appointment"), "{seen}");
+    assert!(
+        latency > 0 && latency < 2000,
+        "result spoken {latency} ms after the trigger"
+    );
+    assert!(
+        seen["notes"].to_string().contains("booked appointment"),
+        "{seen}"
+    );
 
     // One appointment row with every detail the agent read back.
     let store = open_store(&server);
-    let rows = store.appointments_between(day.to_datetime(jiff::civil::time(0, 0, 0, 0)), day.tomorrow().unwrap().to_datetime(jiff::civil::time(0, 0, 0, 0))).unwrap();
+    let rows = store
+        .appointments_between(
+            day.to_datetime(jiff::civil::time(0, 0, 0, 0)),
+            day.tomorrow()
+                .unwrap()
+                .to_datetime(jiff::civil::time(0, 0, 0, 0)),
+        )
+        .unwrap();
     assert_eq!(rows.len(), 1, "{rows:?}");
     let row = &rows[0];
-    assert_eq!((row.name.as_str(), row.phone.as_str(), row.address.as_str()), ("John Smith", "5551234567", "42 Oak Street"));
+    assert_eq!(
+        (row.name.as_str(), row.phone.as_str(), row.address.as_str()),
+        ("John Smith", "5551234567", "42 Oak Street")
+    );
     assert_eq!(row.email.as_deref(), Some("john@example.com"));
     assert_eq!(row.service, "Drain cleaning");
     assert_eq!(row.start.to_string(), format!("{day}T15:00:00"));
@@ -149,26 +191,62 @@ fn a_booking_dialogue_ends_with_a_row_an_email_and_a_spoken_result() {
     // as a confirmation; the store's idempotency key would refuse it anyway): one run of each.
     let runs = store.tool_runs("CAbooking").unwrap();
     let names: Vec<&str> = runs.iter().map(|r| r.name.as_str()).collect();
-    assert_eq!(names.iter().filter(|n| **n == "book_appointment").count(), 1, "{names:?}");
-    assert_eq!(names.iter().filter(|n| **n == "send_confirmation_email").count(), 1, "{names:?}");
+    assert_eq!(
+        names.iter().filter(|n| **n == "book_appointment").count(),
+        1,
+        "{names:?}"
+    );
+    assert_eq!(
+        names
+            .iter()
+            .filter(|n| **n == "send_confirmation_email")
+            .count(),
+        1,
+        "{names:?}"
+    );
     let booked = &runs.iter().find(|r| r.name == "book_appointment").unwrap();
-    assert!(booked.latency_ms < 1000 && booked.error.is_none(), "{booked:?}");
+    assert!(
+        booked.latency_ms < 1000 && booked.error.is_none(),
+        "{booked:?}"
+    );
 
     // The confirmation reached the SMTP server, addressed to the caller, naming the slot.
-    wait_until(Duration::from_secs(15), "the confirmation email", || !smtp.messages().is_empty());
+    wait_until(Duration::from_secs(15), "the confirmation email", || {
+        !smtp.messages().is_empty()
+    });
     std::thread::sleep(Duration::from_millis(500));
     let mail = smtp.messages();
     assert_eq!(mail.len(), 1, "{mail:?}");
     assert_eq!(mail[0]["rcpt_tos"], serde_json::json!(["john@example.com"]));
     let body = mail[0]["body"].as_str().unwrap();
-    assert!(body.contains("Drain cleaning") && body.contains("42 Oak Street"), "{body}");
-    assert!(mail[0]["subject"].as_str().unwrap().contains("Bright Plumbing"), "{}", mail[0]);
+    assert!(
+        body.contains("Drain cleaning") && body.contains("42 Oak Street"),
+        "{body}"
+    );
+    assert!(
+        mail[0]["subject"]
+            .as_str()
+            .unwrap()
+            .contains("Bright Plumbing"),
+        "{}",
+        mail[0]
+    );
 
     // The call record: outcome, transcript, and the spoken result as a note.
     let record = store.call("CAbooking").unwrap().expect("call record");
     assert_eq!(record.outcome.as_deref(), Some("booked"));
-    assert!(record.transcript.as_deref().unwrap_or("").contains("Let me book that for you."), "{record:?}");
-    assert!(record.notes.iter().any(|n| n.contains("You're booked")), "{record:?}");
+    assert!(
+        record
+            .transcript
+            .as_deref()
+            .unwrap_or("")
+            .contains("Let me book that for you."),
+        "{record:?}"
+    );
+    assert!(
+        record.notes.iter().any(|n| n.contains("You're booked")),
+        "{record:?}"
+    );
 }
 
 #[test]
@@ -180,48 +258,83 @@ fn missing_details_closed_hours_and_a_refusing_mail_server_lose_nothing() {
     let script = dir.join("script.txt");
     let late = format!("Okay, {date} at 11 PM.");
     let morning = format!("Okay, so that is {date} at 10 AM.");
-    write_script(&script, &[
-        "So that's Mary Jones, phone five five five, nine eight seven, six five four three, \
+    write_script(
+        &script,
+        &[
+            "So that's Mary Jones, phone five five five, nine eight seven, six five four three, \
          email mary at example dot com, at 7 Elm Avenue, for leak repair.",
-        // No date or time yet: nothing may be booked.
-        "Let me book that for you.",
-        "#wait 300",
-        &late,
-        "Let me book that for you.",
-        "#wait 5000",
-        &morning,
-        "Let me book that for you.",
-        "#wait 3000",
-    ]);
+            // No date or time yet: nothing may be booked.
+            "Let me book that for you.",
+            "#wait 300",
+            &late,
+            "Let me book that for you.",
+            "#wait 5000",
+            &morning,
+            "Let me book that for you.",
+            "#wait 3000",
+        ],
+    );
     let peer = PersonaPlexPeer::start(&[
-        "--prefill-ms", "200", "--mode", "tone:300", "--text-interval-ms", "40",
-        "--script", script.to_str().unwrap(),
+        "--prefill-ms",
+        "200",
+        "--mode",
+        "tone:300",
+        "--text-interval-ms",
+        "40",
+        "--script",
+        script.to_str().unwrap(),
     ]);
     let smtp_port = format!("port = {}", smtp.port);
     let server = Server::start("booking-bad", peer.port, &[("email", &smtp_port)]);
 
     let (seen, _, _) = call(&server, 14.0);
     let notes = seen["notes"].to_string();
-    assert!(notes.contains("book_appointment not run: missing or uncertain date"), "{notes}");
-    assert!(notes.contains("Sorry"), "the outside-hours answer was not recorded: {notes}");
+    assert!(
+        notes.contains("book_appointment not run: missing or uncertain date"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("Sorry"),
+        "the outside-hours answer was not recorded: {notes}"
+    );
 
     let store = open_store(&server);
     let midnight = jiff::civil::time(0, 0, 0, 0);
-    let rows = store.appointments_between(day.to_datetime(midnight), day.tomorrow().unwrap().to_datetime(midnight)).unwrap();
+    let rows = store
+        .appointments_between(
+            day.to_datetime(midnight),
+            day.tomorrow().unwrap().to_datetime(midnight),
+        )
+        .unwrap();
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(rows[0].start.to_string(), format!("{day}T10:00:00"));
     assert_eq!(rows[0].name, "Mary Jones");
     let runs = store.tool_runs("CAbooking").unwrap();
     // 11 PM once (refused, not retried with the same details), then 10 AM.
-    assert_eq!(runs.iter().filter(|r| r.name == "book_appointment").count(), 2, "{runs:?}");
+    assert_eq!(
+        runs.iter().filter(|r| r.name == "book_appointment").count(),
+        2,
+        "{runs:?}"
+    );
 
     // The refusing server got nothing; the email is kept in the outbox with the reason.
-    wait_until(Duration::from_secs(10), "the outbox to record the refusal", || {
-        store.outbox().unwrap().iter().any(|e| e.last_error.is_some())
-    });
+    wait_until(
+        Duration::from_secs(10),
+        "the outbox to record the refusal",
+        || {
+            store
+                .outbox()
+                .unwrap()
+                .iter()
+                .any(|e| e.last_error.is_some())
+        },
+    );
     let outbox = store.outbox().unwrap();
     assert_eq!(outbox.len(), 1, "{outbox:?}");
     assert_eq!(outbox[0].to, "mary@example.com");
-    assert!(outbox[0].last_error.as_deref().unwrap().contains("550"), "{outbox:?}");
+    assert!(
+        outbox[0].last_error.as_deref().unwrap().contains("550"),
+        "{outbox:?}"
+    );
     assert!(smtp.messages().is_empty());
 }

@@ -27,13 +27,33 @@ fn active_audio(samples: &[f64], rate: u32) -> Vec<f64> {
 
 /// Places a call with a tone and checks what the caller heard; returns the admin snapshot seen
 /// while the call was live and the simulator's summary.
-fn call_with_tone(server: &Server, codec: &str, wav_rate: u32, hz: f64) -> (serde_json::Value, String) {
+fn call_with_tone(
+    server: &Server,
+    codec: &str,
+    wav_rate: u32,
+    hz: f64,
+) -> (serde_json::Value, String) {
     let input = server.dir.join(format!("in-{hz}.wav"));
     let output = server.dir.join(format!("out-{hz}.wav"));
     write_tone_wav(&input, wav_rate, hz, 4.0, 0.3);
     let mut simulator = Command::new(switchboard_bin())
-        .args(["call", "--url", &server.media_url(), "--token", MEDIA_TOKEN, "--codec", codec])
-        .args(["--from", "+15551234567", "--to", "+15557654321", "--tail-secs", "1"])
+        .args([
+            "call",
+            "--url",
+            &server.media_url(),
+            "--token",
+            MEDIA_TOKEN,
+            "--codec",
+            codec,
+        ])
+        .args([
+            "--from",
+            "+15551234567",
+            "--to",
+            "+15557654321",
+            "--tail-secs",
+            "1",
+        ])
         .arg("--audio")
         .arg(&input)
         .arg("--out")
@@ -57,17 +77,33 @@ fn call_with_tone(server: &Server, codec: &str, wav_rate: u32, hz: f64) -> (serd
     let (rate, heard) = read_wav(&output);
     let active = active_audio(&heard, rate);
     let active_secs = active.len() as f64 / rate as f64;
-    assert!(active_secs > 2.0, "the caller heard only {active_secs:.2} s of audio back");
+    assert!(
+        active_secs > 2.0,
+        "the caller heard only {active_secs:.2} s of audio back"
+    );
     let candidates = [300.0, hz, 600.0, 1500.0, 2000.0];
-    assert_eq!(dominant(&active, rate, &candidates), hz, "the echoed audio is not the caller's tone");
+    assert_eq!(
+        dominant(&active, rate, &candidates),
+        hz,
+        "the echoed audio is not the caller's tone"
+    );
     let tone = goertzel(&active, rate, hz);
     for other in candidates.iter().filter(|c| **c != hz) {
-        assert!(tone > 20.0 * goertzel(&active, rate, *other), "{other} Hz is too strong next to {hz} Hz");
+        assert!(
+            tone > 20.0 * goertzel(&active, rate, *other),
+            "{other} Hz is too strong next to {hz} Hz"
+        );
     }
     // Sent at -13.5 dBFS RMS; two Opus and two telephony codec passes may cost a few dB.
     let level = rms_dbfs(&active);
-    assert!((-20.0..=-8.0).contains(&level), "echo level {level:.1} dBFS is far from the -13.5 dBFS sent");
-    assert!(server.calls().is_empty(), "the call must leave the admin table when it ends");
+    assert!(
+        (-20.0..=-8.0).contains(&level),
+        "echo level {level:.1} dBFS is far from the -13.5 dBFS sent"
+    );
+    assert!(
+        server.calls().is_empty(),
+        "the call must leave the admin table when it ends"
+    );
     (seen, summary)
 }
 
@@ -78,7 +114,10 @@ fn caller_tone_comes_back_and_agent_text_reaches_admin() {
 
     let (seen, summary) = call_with_tone(&server, "pcmu", 16_000, 440.0);
     // Two sentences, two marks, both played back to the caller and echoed by "SignalWire".
-    assert!(summary.contains("marks:             2 received, 2 acknowledged"), "{summary}");
+    assert!(
+        summary.contains("marks:             2 received, 2 acknowledged"),
+        "{summary}"
+    );
     assert_eq!(seen["transcript"], GREETING, "admin snapshot: {seen}");
     assert_eq!(seen["caller"], "+1******4567");
     assert_eq!(seen["engine"], "personaplex");
@@ -88,7 +127,13 @@ fn caller_tone_comes_back_and_agent_text_reaches_admin() {
     let stats = peer.stats();
     assert_eq!(stats["last_query"]["voice_prompt"], "NATF2.pt", "{stats}");
     assert_eq!(stats["last_query"]["seed_present"], false, "{stats}");
-    assert!(!stats["last_query"]["text_prompt"].as_str().unwrap().is_empty(), "{stats}");
+    assert!(
+        !stats["last_query"]["text_prompt"]
+            .as_str()
+            .unwrap()
+            .is_empty(),
+        "{stats}"
+    );
 }
 
 #[test]

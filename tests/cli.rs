@@ -12,7 +12,11 @@ fn check_config(config: &std::path::Path, env: &[(&str, &str)]) -> (bool, String
         .envs(env.iter().copied())
         .output()
         .unwrap();
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 #[test]
@@ -23,7 +27,10 @@ fn check_config_prints_the_effective_config_without_secrets() {
     let (ok, stdout, stderr) = check_config(&path, &[("ATLAS_PERSONAPLEX_HOST", "gpu-9.internal")]);
     assert!(ok, "{stderr}");
     assert!(stdout.contains("host = \"gpu-9.internal\""), "{stdout}");
-    assert!(!stdout.contains("sk-secret-value"), "secret leaked: {stdout}");
+    assert!(
+        !stdout.contains("sk-secret-value"),
+        "secret leaked: {stdout}"
+    );
     assert!(stdout.contains("<redacted>"), "{stdout}");
     assert!(stdout.contains("configuration OK"), "{stdout}");
 }

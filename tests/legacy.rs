@@ -6,7 +6,6 @@ mod support;
 
 use std::path::Path;
 
-
 use actors::booking::store::Store;
 use support::*;
 
@@ -42,7 +41,10 @@ impl OpenAiPeer {
             ("legacy.llm", base.clone()),
             ("legacy.llm", "timeout_ms = 2000".into()),
             ("speech", "engine = \"openai\"".into()),
-            ("speech", format!("openai_base_url = \"http://127.0.0.1:{}\"", self.port)),
+            (
+                "speech",
+                format!("openai_base_url = \"http://127.0.0.1:{}\"", self.port),
+            ),
         ]
     }
 }
@@ -54,12 +56,21 @@ fn start_server(name: &str, personaplex_port: u16, extra: Vec<(&'static str, Str
 
 /// A caller WAV at 8 kHz: silence with 250 Hz "utterances" of 0.8 s starting at `starts` (s).
 fn caller_wav(path: &Path, secs: f64, starts: &[f64]) {
-    let spec = hound::WavSpec { channels: 1, sample_rate: 8000, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 8000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
     let mut wav = hound::WavWriter::create(path, spec).unwrap();
     for i in 0..(8000.0 * secs) as usize {
         let t = i as f64 / 8000.0;
         let speaking = starts.iter().any(|s| t >= *s && t < s + 0.8);
-        let x = if speaking { 0.3 * (2.0 * std::f64::consts::PI * 250.0 * t).sin() } else { 0.0 };
+        let x = if speaking {
+            0.3 * (2.0 * std::f64::consts::PI * 250.0 * t).sin()
+        } else {
+            0.0
+        };
         wav.write_sample((x * 32767.0) as i16).unwrap();
     }
     wav.finalize().unwrap();
@@ -81,21 +92,46 @@ fn seconds_of_tts(path: &Path) -> f64 {
         / 10.0
 }
 
-fn call(server: &Server, name: &str, secs: f64, starts: &[f64], sid: &str) -> (String, std::path::PathBuf) {
+fn call(
+    server: &Server,
+    name: &str,
+    secs: f64,
+    starts: &[f64],
+    sid: &str,
+) -> (String, std::path::PathBuf) {
     let input = server.dir.join(format!("{name}-in.wav"));
     let output = server.dir.join(format!("{name}-out.wav"));
     caller_wav(&input, secs, starts);
     let summary = simulate_call(&[
-        "--url", &server.media_url(), "--token", MEDIA_TOKEN, "--tail-secs", "0.5", "--call-sid", sid,
-        "--audio", input.to_str().unwrap(), "--out", output.to_str().unwrap(),
+        "--url",
+        &server.media_url(),
+        "--token",
+        MEDIA_TOKEN,
+        "--tail-secs",
+        "0.5",
+        "--call-sid",
+        sid,
+        "--audio",
+        input.to_str().unwrap(),
+        "--out",
+        output.to_str().unwrap(),
     ]);
     (summary, output)
 }
 
 fn weekday_ahead() -> jiff::civil::Date {
     let tz = jiff::tz::TimeZone::get("America/Chicago").unwrap();
-    let mut day = tz.to_datetime(jiff::Timestamp::now()).date().tomorrow().unwrap().tomorrow().unwrap();
-    while matches!(day.weekday(), jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday) {
+    let mut day = tz
+        .to_datetime(jiff::Timestamp::now())
+        .date()
+        .tomorrow()
+        .unwrap()
+        .tomorrow()
+        .unwrap();
+    while matches!(
+        day.weekday(),
+        jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
+    ) {
         day = day.tomorrow().unwrap();
     }
     day
@@ -106,22 +142,37 @@ fn the_legacy_pipeline_books_through_a_tool_call_and_yields_to_barge_in() {
     let dir = temp_dir("legacy-book");
     let day = weekday_ahead();
     let stt = dir.join("stt.txt");
-    write_lines(&stt, &[
-        "Hi, this is John Smith, I need a drain cleaned at 42 Oak Street.".into(),
-        "What else do you do?".into(),
-        "Okay, thanks.".into(),
-    ]);
+    write_lines(
+        &stt,
+        &[
+            "Hi, this is John Smith, I need a drain cleaned at 42 Oak Street.".into(),
+            "What else do you do?".into(),
+            "Okay, thanks.".into(),
+        ],
+    );
     let chat = dir.join("chat.jsonl");
     let booking = serde_json::json!({"tool_call": {"name": "book_appointment", "arguments": {
         "name": "John Smith", "phone": "5551234567", "email": "john@example.com", "address": "42 Oak Street",
         "service": "Drain cleaning", "date": day.to_string(), "time": "15:00"}}});
-    write_lines(&chat, &[
-        booking.to_string(),
-        r#"{"text": "You're all set, John."}"#.into(),
-        format!(r#"{{"text": "{}"}}"#, "We also repair leaks, water heaters and toilets, and we serve the whole county. ".repeat(3)),
-        r#"{"text": "Okay."}"#.into(),
+    write_lines(
+        &chat,
+        &[
+            booking.to_string(),
+            r#"{"text": "You're all set, John."}"#.into(),
+            format!(
+                r#"{{"text": "{}"}}"#,
+                "We also repair leaks, water heaters and toilets, and we serve the whole county. "
+                    .repeat(3)
+            ),
+            r#"{"text": "Okay."}"#.into(),
+        ],
+    );
+    let peer = OpenAiPeer::start(&[
+        "--stt-script",
+        stt.to_str().unwrap(),
+        "--chat-script",
+        chat.to_str().unwrap(),
     ]);
-    let peer = OpenAiPeer::start(&["--stt-script", stt.to_str().unwrap(), "--chat-script", chat.to_str().unwrap()]);
     let mut config = peer.config();
     config.push(("personaplex", "enabled = false".into()));
     let server = start_server("legacy-book", free_port(), config);
@@ -133,37 +184,79 @@ fn the_legacy_pipeline_books_through_a_tool_call_and_yields_to_barge_in() {
 
     // The tool call round trip: the model asked, the executor booked, the model got the result.
     let stats = peer.stats();
-    let tool_message = stats["last_tool_message"]["content"].as_str().unwrap_or_default().to_string();
+    let tool_message = stats["last_tool_message"]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     assert!(tool_message.contains("You're booked"), "{stats}");
     let store = Store::open(&server.dir.join("switchboard.db")).unwrap();
     let midnight = jiff::civil::time(0, 0, 0, 0);
-    let rows = store.appointments_between(day.to_datetime(midnight), day.tomorrow().unwrap().to_datetime(midnight)).unwrap();
+    let rows = store
+        .appointments_between(
+            day.to_datetime(midnight),
+            day.tomorrow().unwrap().to_datetime(midnight),
+        )
+        .unwrap();
     assert_eq!(rows.len(), 1, "{rows:?}");
-    assert_eq!((rows[0].name.as_str(), rows[0].start.to_string()), ("John Smith", format!("{day}T15:00:00")));
+    assert_eq!(
+        (rows[0].name.as_str(), rows[0].start.to_string()),
+        ("John Smith", format!("{day}T15:00:00"))
+    );
     let record = store.call("CAlegacy").unwrap().unwrap();
-    assert!(record.notes.iter().any(|n| n.contains("PersonaPlex is disabled: handed to legacy")), "{record:?}");
+    assert!(
+        record
+            .notes
+            .iter()
+            .any(|n| n.contains("PersonaPlex is disabled: handed to legacy")),
+        "{record:?}"
+    );
 
     // The caller heard the pipeline speak, and barge-in cleared the long answer.
     let spoken = seconds_of_tts(&heard);
-    assert!(spoken > 3.0, "only {spoken:.1} s of the pipeline's speech was heard");
-    assert!(summary.contains("clears:            1") || summary.contains("clears:            2"), "{summary}");
+    assert!(
+        spoken > 3.0,
+        "only {spoken:.1} s of the pipeline's speech was heard"
+    );
+    assert!(
+        summary.contains("clears:            1") || summary.contains("clears:            2"),
+        "{summary}"
+    );
     // The long answer (~9 s at 40 ms a character) was cut, not played out.
-    assert!(spoken < 12.0, "{spoken:.1} s of speech: barge-in did not stop the answer");
+    assert!(
+        spoken < 12.0,
+        "{spoken:.1} s of speech: barge-in did not stop the answer"
+    );
 }
 
 #[test]
 fn a_failed_personaplex_session_hands_the_call_to_the_legacy_pipeline_mid_call() {
     let personaplex = PersonaPlexPeer::start(&[
-        "--prefill-ms", "100", "--mode", "close-after:2", "--text", "Hello, this is Ava at Bright Plumbing.",
+        "--prefill-ms",
+        "100",
+        "--mode",
+        "close-after:2",
+        "--text",
+        "Hello, this is Ava at Bright Plumbing.",
     ]);
-    let peer = OpenAiPeer::start(&["--stt-text", "Are you still there?", "--chat-text", "Yes, I'm here."]);
+    let peer = OpenAiPeer::start(&[
+        "--stt-text",
+        "Are you still there?",
+        "--chat-text",
+        "Yes, I'm here.",
+    ]);
     let server = start_server("legacy-handover", personaplex.port, peer.config());
     let (summary, heard) = call(&server, "handover", 9.0, &[6.0], "CAhandover");
     println!("{summary}");
     let stats = peer.stats();
     let request = stats["last_bodies"]["/v1/chat/completions"].to_string();
-    assert!(request.contains("Hello, this is Ava at Bright Plumbing."), "the transcript was not handed over: {request}");
-    assert!(seconds_of_tts(&heard) > 1.0, "the caller never heard the legacy pipeline");
+    assert!(
+        request.contains("Hello, this is Ava at Bright Plumbing."),
+        "the transcript was not handed over: {request}"
+    );
+    assert!(
+        seconds_of_tts(&heard) > 1.0,
+        "the caller never heard the legacy pipeline"
+    );
 }
 
 #[test]
@@ -176,5 +269,11 @@ fn a_failing_endpoint_sends_the_caller_to_voicemail() {
     let store = Store::open(&server.dir.join("switchboard.db")).unwrap();
     let record = store.call("CAfail").unwrap().unwrap();
     assert_eq!(record.outcome.as_deref(), Some("voicemail"), "{record:?}");
-    assert!(record.notes.iter().any(|n| n.contains("handed to voicemail")), "{record:?}");
+    assert!(
+        record
+            .notes
+            .iter()
+            .any(|n| n.contains("handed to voicemail")),
+        "{record:?}"
+    );
 }

@@ -16,7 +16,10 @@ use support::*;
 /// Streams 2 s of a tone to the peer as switchboard would, corrupting the CRC of the
 /// `corrupt_page`-th audio page if given; returns how many audio messages came back.
 fn stream_tone(peer: &PersonaPlexPeer, corrupt_page: Option<usize>) -> usize {
-    let url = format!("ws://127.0.0.1:{}/api/chat?voice_prompt=NATF2.pt&text_prompt=Hi", peer.port);
+    let url = format!(
+        "ws://127.0.0.1:{}/api/chat?voice_prompt=NATF2.pt&text_prompt=Hi",
+        peer.port
+    );
     actix_web::rt::System::new().block_on(async move {
         let (_, socket) = awc::Client::new().ws(url).connect().await.unwrap();
         let (mut tx, mut rx) = socket.split();
@@ -48,7 +51,11 @@ fn stream_tone(peer: &PersonaPlexPeer, corrupt_page: Option<usize>) -> usize {
         for n in 0..100usize {
             tick.tick().await;
             let pcm: Vec<i16> = (0..160)
-                .map(|i| (8000.0 * (2.0 * std::f64::consts::PI * 440.0 * ((n * 160 + i) as f64 / 8000.0)).sin()) as i16)
+                .map(|i| {
+                    (8000.0
+                        * (2.0 * std::f64::consts::PI * 440.0 * ((n * 160 + i) as f64 / 8000.0))
+                            .sin()) as i16
+                })
                 .collect();
             wire.clear();
             WireFormat::Mulaw8k.encode_into(&pcm, &mut wire);
@@ -67,11 +74,22 @@ fn stream_tone(peer: &PersonaPlexPeer, corrupt_page: Option<usize>) -> usize {
 fn one_bad_crc_silences_the_strict_reader() {
     let peer = PersonaPlexPeer::start(&["--prefill-ms", "50"]);
     let intact = stream_tone(&peer, None);
-    assert!(intact >= 20, "intact stream: only {intact} audio messages echoed");
-    assert_eq!(peer.stats()["sessions"][0]["reader_dead"], false, "{}", peer.stats());
+    assert!(
+        intact >= 20,
+        "intact stream: only {intact} audio messages echoed"
+    );
+    assert_eq!(
+        peer.stats()["sessions"][0]["reader_dead"],
+        false,
+        "{}",
+        peer.stats()
+    );
 
     let corrupted = stream_tone(&peer, Some(10));
     let stats = peer.stats();
     assert_eq!(stats["sessions"][1]["reader_dead"], true, "{stats}");
-    assert!(corrupted + 15 < intact, "corrupted stream still echoed {corrupted} messages (intact: {intact})");
+    assert!(
+        corrupted + 15 < intact,
+        "corrupted stream still echoed {corrupted} messages (intact: {intact})"
+    );
 }

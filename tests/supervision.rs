@@ -30,7 +30,11 @@ fn classify(rate: u32, samples: &[f64], hz: f64) -> Vec<Heard> {
                 Heard::Silence
             } else {
                 let power = w.iter().map(|x| x * x).sum::<f64>() / w.len() as f64;
-                if goertzel(w, rate, hz) * 2.0 / power > 0.5 { Heard::Tone } else { Heard::Other }
+                if goertzel(w, rate, hz) * 2.0 / power > 0.5 {
+                    Heard::Tone
+                } else {
+                    Heard::Other
+                }
             }
         })
         .collect()
@@ -52,16 +56,35 @@ fn longest_gap_ms(heard: &[Heard]) -> u64 {
 /// the agent was away after a failure (the filler plays meanwhile).
 fn agent_back_after_ms(heard: &[Heard], from_ms: u64) -> Option<u64> {
     let from = (from_ms / 20) as usize;
-    heard.iter().skip(from).position(|h| *h == Heard::Tone).map(|i| i as u64 * 20)
+    heard
+        .iter()
+        .skip(from)
+        .position(|h| *h == Heard::Tone)
+        .map(|i| i as u64 * 20)
 }
 
 /// Starts the simulator with a tone for `secs` (returns the child; the WAV is `out`).
-fn start_call(server: &Server, name: &str, secs: f64, call_sid: &str) -> (Child, std::path::PathBuf) {
+fn start_call(
+    server: &Server,
+    name: &str,
+    secs: f64,
+    call_sid: &str,
+) -> (Child, std::path::PathBuf) {
     let input = server.dir.join(format!("{name}-in.wav"));
     let output = server.dir.join(format!("{name}-out.wav"));
     write_tone_wav(&input, 8000, 440.0, secs, 0.3);
     let child = Command::new(switchboard_bin())
-        .args(["call", "--url", &server.media_url(), "--token", MEDIA_TOKEN, "--tail-secs", "1", "--call-sid", call_sid])
+        .args([
+            "call",
+            "--url",
+            &server.media_url(),
+            "--token",
+            MEDIA_TOKEN,
+            "--tail-secs",
+            "1",
+            "--call-sid",
+            call_sid,
+        ])
         .arg("--audio")
         .arg(&input)
         .arg("--out")
@@ -92,9 +115,15 @@ fn server_with(name: &str, extra: &[(&'static str, String)]) -> Server {
 #[test]
 fn a_booking_refreshes_the_session_and_a_killed_peer_is_replaced_without_losing_it() {
     let dir = temp_dir("kill-mid-call");
-    let day = jiff::tz::TimeZone::get("America/Chicago").unwrap().to_datetime(jiff::Timestamp::now()).date();
+    let day = jiff::tz::TimeZone::get("America/Chicago")
+        .unwrap()
+        .to_datetime(jiff::Timestamp::now())
+        .date();
     let mut day = day.tomorrow().unwrap().tomorrow().unwrap();
-    while matches!(day.weekday(), jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday) {
+    while matches!(
+        day.weekday(),
+        jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
+    ) {
         day = day.tomorrow().unwrap();
     }
     let script = dir.join("script.txt");
@@ -102,8 +131,22 @@ fn a_booking_refreshes_the_session_and_a_killed_peer_is_replaced_without_losing_
         "So that's John Smith, phone 555 123 4567, at 42 Oak Street, for drain cleaning on {} at 3 PM. Let me book that for you.",
         day.strftime("%B %-d")
     );
-    std::fs::write(&script, readback.split_whitespace().map(|w| format!(" {w}\n")).collect::<String>()).unwrap();
-    let first = PersonaPlexPeer::start(&["--prefill-ms", "200", "--text-interval-ms", "30", "--script", script.to_str().unwrap()]);
+    std::fs::write(
+        &script,
+        readback
+            .split_whitespace()
+            .map(|w| format!(" {w}\n"))
+            .collect::<String>(),
+    )
+    .unwrap();
+    let first = PersonaPlexPeer::start(&[
+        "--prefill-ms",
+        "200",
+        "--text-interval-ms",
+        "30",
+        "--script",
+        script.to_str().unwrap(),
+    ]);
     let mut second = PersonaPlexPeer::start(&["--prefill-ms", "300"]);
     let server = server_with("kill", &two_server_pool(first.port, second.port));
 
@@ -111,17 +154,35 @@ fn a_booking_refreshes_the_session_and_a_killed_peer_is_replaced_without_losing_
     let (call, output) = start_call(&server, "kill", 10.0, "CAkill");
     // The booking makes the call move, before breaking the first session, to a session on
     // the second server whose prompt knows about the booking.
-    wait_until(Duration::from_secs(8), "the refreshed session", || second.stats()["handshakes_sent"] == 1);
-    let refreshed = second.stats()["last_query"]["text_prompt"].as_str().unwrap().to_string();
-    assert!(refreshed.contains("John Smith") && refreshed.to_lowercase().contains("booked"), "{refreshed}");
+    wait_until(Duration::from_secs(8), "the refreshed session", || {
+        second.stats()["handshakes_sent"] == 1
+    });
+    let refreshed = second.stats()["last_query"]["text_prompt"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        refreshed.contains("John Smith") && refreshed.to_lowercase().contains("booked"),
+        "{refreshed}"
+    );
     // Let the spoken booking result finish, so what follows measures the failure alone.
     std::thread::sleep(Duration::from_millis(3500));
     let killed_at = Instant::now();
     second.proc.child.kill().unwrap();
-    wait_until(Duration::from_secs(5), "the first server to serve again", || first.stats()["sessions_started"] == 2);
+    wait_until(
+        Duration::from_secs(5),
+        "the first server to serve again",
+        || first.stats()["sessions_started"] == 2,
+    );
     let took_over_ms = killed_at.elapsed().as_millis();
     let kill_ms = killed_at.duration_since(call_started).as_millis() as u64;
-    let servers = http_request(server.port, "GET", "/admin/servers", &[("Authorization", &format!("Bearer {ADMIN_TOKEN}"))], b"");
+    let servers = http_request(
+        server.port,
+        "GET",
+        "/admin/servers",
+        &[("Authorization", &format!("Bearer {ADMIN_TOKEN}"))],
+        b"",
+    );
     let (rate, heard) = finish(call, &output);
 
     let sounds = classify(rate, &heard, 440.0);
@@ -139,12 +200,28 @@ fn a_booking_refreshes_the_session_and_a_killed_peer_is_replaced_without_losing_
 
     // The third session (back on the first server) still knew about the booking, and its
     // replayed dialogue booked nothing twice.
-    let prompt = first.stats()["last_query"]["text_prompt"].as_str().unwrap().to_string();
+    let prompt = first.stats()["last_query"]["text_prompt"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(prompt.to_lowercase().contains("booked"), "{prompt}");
     let store = Store::open(&server.dir.join("switchboard.db")).unwrap();
     let midnight = jiff::civil::time(0, 0, 0, 0);
-    assert_eq!(store.appointments_between(day.to_datetime(midnight), day.tomorrow().unwrap().to_datetime(midnight)).unwrap().len(), 1);
-    assert!(servers.1.contains("\"recent_failures\":[{"), "{}", servers.1);
+    assert_eq!(
+        store
+            .appointments_between(
+                day.to_datetime(midnight),
+                day.tomorrow().unwrap().to_datetime(midnight)
+            )
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(
+        servers.1.contains("\"recent_failures\":[{"),
+        "{}",
+        servers.1
+    );
 }
 
 #[test]
@@ -159,26 +236,38 @@ fn a_peer_whose_reader_dies_is_replaced() {
     println!("mute peer: longest silent gap {gap} ms");
     assert_eq!(healthy.stats()["sessions_started"], 1);
     assert!(gap < 2500, "the caller heard {gap} ms of silence");
-    assert!(sounds.iter().rposition(|h| *h == Heard::Tone).unwrap() * 20 > 5500, "no echo after the switch");
+    assert!(
+        sounds.iter().rposition(|h| *h == Heard::Tone).unwrap() * 20 > 5500,
+        "no echo after the switch"
+    );
 }
 
 #[test]
 fn a_peer_that_never_shakes_hands_falls_back_to_voicemail() {
     let stuck = PersonaPlexPeer::start(&["--mode", "no-handshake"]);
-    let server = server_with("stuck", &[
-        ("personaplex", format!("port = {}", stuck.port)),
-        ("personaplex", "handshake_timeout_secs = 2".into()),
-    ]);
+    let server = server_with(
+        "stuck",
+        &[
+            ("personaplex", format!("port = {}", stuck.port)),
+            ("personaplex", "handshake_timeout_secs = 2".into()),
+        ],
+    );
     let started = Instant::now();
     let (call, output) = start_call(&server, "stuck", 6.0, "CAstuck");
     wait_until(Duration::from_secs(10), "voicemail", || {
-        server.calls().first().is_some_and(|c| c["engine"] == "voicemail")
+        server
+            .calls()
+            .first()
+            .is_some_and(|c| c["engine"] == "voicemail")
     });
     let fallback_ms = started.elapsed().as_millis();
     let (rate, heard) = finish(call, &output);
     let sounds = classify(rate, &heard, 1000.0);
     println!("no handshake: on voicemail {fallback_ms} ms after the call started (handshake timeout 2 s)");
-    assert!(sounds.iter().filter(|h| **h != Heard::Silence).count() > 50, "the caller heard no greeting");
+    assert!(
+        sounds.iter().filter(|h| **h != Heard::Silence).count() > 50,
+        "the caller heard no greeting"
+    );
 }
 
 #[test]
@@ -190,15 +279,31 @@ fn an_exhausted_pool_sends_the_next_call_to_voicemail_without_touching_the_busy_
         server.calls().iter().any(|c| c["state"] == "live")
     });
     let (second, second_out) = start_call(&server, "second", 3.0, "CAsecond");
-    wait_until(Duration::from_secs(5), "the second call", || server.calls().len() == 2);
+    wait_until(Duration::from_secs(5), "the second call", || {
+        server.calls().len() == 2
+    });
     let calls = server.calls();
-    let engine_of = |sid: &str| calls.iter().find(|c| c["call_sid"] == sid).map(|c| c["engine"].clone());
+    let engine_of = |sid: &str| {
+        calls
+            .iter()
+            .find(|c| c["call_sid"] == sid)
+            .map(|c| c["engine"].clone())
+    };
     assert_eq!(engine_of("CAsecond"), Some("voicemail".into()), "{calls:?}");
     finish(second, &second_out);
     let (rate, heard) = finish(first, &first_out);
-    assert!(classify(rate, &heard, 440.0).iter().filter(|h| **h == Heard::Tone).count() > 150);
+    assert!(
+        classify(rate, &heard, 440.0)
+            .iter()
+            .filter(|h| **h == Heard::Tone)
+            .count()
+            > 150
+    );
     let stats = peer.stats();
-    assert_eq!(stats["connects_while_busy"], 0, "a second connection reached a busy server: {stats}");
+    assert_eq!(
+        stats["connects_while_busy"], 0,
+        "a second connection reached a busy server: {stats}"
+    );
     assert_eq!(stats["sessions_started"], 1, "{stats}");
 }
 
@@ -208,17 +313,36 @@ fn with_the_shipped_config_and_nothing_else_running_a_call_gets_voicemail() {
     // The caller waits through the greeting and the beep, then leaves a 3-second "message".
     let input = server.dir.join("message.wav");
     let output = server.dir.join("heard.wav");
-    let spec = hound::WavSpec { channels: 1, sample_rate: 8000, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 8000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
     let mut wav = hound::WavWriter::create(&input, spec).unwrap();
     for i in 0..(8000 * 15) {
         let t = i as f64 / 8000.0;
-        let tone = if t > 11.5 { 0.3 * (2.0 * std::f64::consts::PI * 440.0 * t).sin() } else { 0.0 };
+        let tone = if t > 11.5 {
+            0.3 * (2.0 * std::f64::consts::PI * 440.0 * t).sin()
+        } else {
+            0.0
+        };
         wav.write_sample((tone * 32767.0) as i16).unwrap();
     }
     wav.finalize().unwrap();
     let summary = simulate_call(&[
-        "--url", &server.media_url(), "--token", MEDIA_TOKEN, "--tail-secs", "0.5", "--call-sid", "CAvoicemail",
-        "--audio", input.to_str().unwrap(), "--out", output.to_str().unwrap(),
+        "--url",
+        &server.media_url(),
+        "--token",
+        MEDIA_TOKEN,
+        "--tail-secs",
+        "0.5",
+        "--call-sid",
+        "CAvoicemail",
+        "--audio",
+        input.to_str().unwrap(),
+        "--out",
+        output.to_str().unwrap(),
     ]);
     println!("{summary}");
 
@@ -228,13 +352,22 @@ fn with_the_shipped_config_and_nothing_else_running_a_call_gets_voicemail() {
     assert!(rms_dbfs(greeting) > -35.0, "no greeting heard");
     let beep = (0..heard.len() / 160)
         .map(|w| &heard[w * 160..(w + 1) * 160])
-        .filter(|w| rms_dbfs(w) > -30.0 && goertzel(w, rate, 1000.0) * 2.0 / (w.iter().map(|x| x * x).sum::<f64>() / 160.0) > 0.7)
+        .filter(|w| {
+            rms_dbfs(w) > -30.0
+                && goertzel(w, rate, 1000.0) * 2.0 / (w.iter().map(|x| x * x).sum::<f64>() / 160.0)
+                    > 0.7
+        })
         .count();
     assert!(beep >= 10, "no beep heard ({beep} beep windows)");
 
     // The message is on disk, in the store, and the business is told about it.
     wait_until(Duration::from_secs(5), "the voicemail record", || {
-        Store::open(&server.dir.join("switchboard.db")).unwrap().voicemails().unwrap().len() == 1
+        Store::open(&server.dir.join("switchboard.db"))
+            .unwrap()
+            .voicemails()
+            .unwrap()
+            .len()
+            == 1
     });
     let store = Store::open(&server.dir.join("switchboard.db")).unwrap();
     let record = &store.voicemails().unwrap()[0];
@@ -245,7 +378,10 @@ fn with_the_shipped_config_and_nothing_else_running_a_call_gets_voicemail() {
         .filter(|w| w.len() == vm_rate as usize / 10 && rms_dbfs(w) > -20.0)
         .count() as f64
         / 10.0;
-    assert!((2.5..=3.6).contains(&tone_secs), "{tone_secs} s of the caller's message recorded");
+    assert!(
+        (2.5..=3.6).contains(&tone_secs),
+        "{tone_secs} s of the caller's message recorded"
+    );
     assert_eq!(dominant(&message, vm_rate, &[300.0, 440.0, 1000.0]), 440.0);
     let outbox = store.outbox().unwrap();
     assert_eq!(outbox.len(), 1, "{outbox:?}");

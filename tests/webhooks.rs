@@ -18,13 +18,23 @@ data = url + "".join(k + v for k, v in sorted(params, key=lambda p: p[0]))
 print(base64.b64encode(hmac.new(key.encode(), data.encode(), hashlib.sha1).digest()).decode())
 "#;
     let params = serde_json::to_string(params).unwrap();
-    let out = Command::new(peer_python()).args(["-c", script, SIGNING_KEY, url, &params]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(peer_python())
+        .args(["-c", script, SIGNING_KEY, url, &params])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
 fn form(params: &[(&str, &str)]) -> Vec<u8> {
-    url::form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish().into_bytes()
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(params)
+        .finish()
+        .into_bytes()
 }
 
 const CALL: [(&str, &str); 6] = [
@@ -36,31 +46,61 @@ const CALL: [(&str, &str); 6] = [
     ("Direction", "inbound"),
 ];
 
-fn post_voice(server: &Server, signature: Option<(&str, &str)>, params: &[(&str, &str)]) -> (u16, String) {
+fn post_voice(
+    server: &Server,
+    signature: Option<(&str, &str)>,
+    params: &[(&str, &str)],
+) -> (u16, String) {
     let mut headers = vec![("Content-Type", "application/x-www-form-urlencoded")];
     headers.extend(signature);
-    http_request(server.port, "POST", "/signalwire/voice", &headers, &form(params))
+    http_request(
+        server.port,
+        "POST",
+        "/signalwire/voice",
+        &headers,
+        &form(params),
+    )
 }
 
 #[test]
 fn signed_incoming_call_gets_a_bidirectional_stream() {
     // The public URL is what SignalWire signs; here it differs from the loopback listen address,
     // as it does behind a proxy.
-    let server = Server::start("webhook-ok", free_port(), &[
-        ("signalwire", "signing_key = \"PSK_test_signing_key\""),
-        ("signalwire", "codec = \"L16@16000h\""),
-        ("server", "public_base_url = \"https://voice.example.com\""),
-    ]);
+    let server = Server::start(
+        "webhook-ok",
+        free_port(),
+        &[
+            ("signalwire", "signing_key = \"PSK_test_signing_key\""),
+            ("signalwire", "codec = \"L16@16000h\""),
+            ("server", "public_base_url = \"https://voice.example.com\""),
+        ],
+    );
     let signature = python_signature("https://voice.example.com/signalwire/voice", &CALL);
     let (status, body) = post_voice(&server, Some(("X-SignalWire-Signature", &signature)), &CALL);
     assert_eq!(status, 200, "{body}");
     assert!(body.starts_with("<?xml"), "{body}");
-    assert!(body.contains(r#"url="wss://voice.example.com/signalwire/media""#), "{body}");
-    assert!(body.contains(&format!(r#"authBearerToken="{MEDIA_TOKEN}""#)), "{body}");
+    assert!(
+        body.contains(r#"url="wss://voice.example.com/signalwire/media""#),
+        "{body}"
+    );
+    assert!(
+        body.contains(&format!(r#"authBearerToken="{MEDIA_TOKEN}""#)),
+        "{body}"
+    );
     assert!(body.contains(r#"codec="L16@16000h""#), "{body}");
-    assert!(body.contains(r#"statusCallback="https://voice.example.com/signalwire/status""#), "{body}");
-    for (name, value) in [("from", "+15551234567"), ("to", "+15557654321"), ("callSid", "CA7f3c")] {
-        assert!(body.contains(&format!(r#"<Parameter name="{name}" value="{value}"/>"#)), "{name} missing: {body}");
+    assert!(
+        body.contains(r#"statusCallback="https://voice.example.com/signalwire/status""#),
+        "{body}"
+    );
+    for (name, value) in [
+        ("from", "+15551234567"),
+        ("to", "+15557654321"),
+        ("callSid", "CA7f3c"),
+    ] {
+        assert!(
+            body.contains(&format!(r#"<Parameter name="{name}" value="{value}"/>"#)),
+            "{name} missing: {body}"
+        );
     }
 
     // The Twilio alias header and the URL with its default port are accepted too.
@@ -71,9 +111,11 @@ fn signed_incoming_call_gets_a_bidirectional_stream() {
 
 #[test]
 fn bad_or_missing_signatures_are_refused() {
-    let server = Server::start("webhook-bad", free_port(), &[
-        ("signalwire", "signing_key = \"PSK_test_signing_key\""),
-    ]);
+    let server = Server::start(
+        "webhook-bad",
+        free_port(),
+        &[("signalwire", "signing_key = \"PSK_test_signing_key\"")],
+    );
     let url = format!("http://127.0.0.1:{}/signalwire/voice", server.port);
     let (status, body) = post_voice(&server, None, &CALL);
     assert_eq!(status, 403, "no signature: {body}");
@@ -81,7 +123,11 @@ fn bad_or_missing_signatures_are_refused() {
     let signature = python_signature(&url, &CALL);
     let mut tampered = CALL;
     tampered[2] = ("From", "+15550000000");
-    let (status, _) = post_voice(&server, Some(("X-SignalWire-Signature", &signature)), &tampered);
+    let (status, _) = post_voice(
+        &server,
+        Some(("X-SignalWire-Signature", &signature)),
+        &tampered,
+    );
     assert_eq!(status, 403, "a tampered parameter must break the signature");
 
     let (status, _) = post_voice(&server, Some(("X-SignalWire-Signature", "AAAA")), &CALL);
@@ -93,7 +139,30 @@ fn bad_or_missing_signatures_are_refused() {
     let status_url = format!("http://127.0.0.1:{}/signalwire/status", server.port);
     let callback = [("CallSid", "CA7f3c"), ("StreamEvent", "stream-stopped")];
     let signature = python_signature(&status_url, &callback);
-    let headers = [("Content-Type", "application/x-www-form-urlencoded"), ("X-SignalWire-Signature", signature.as_str())];
-    assert_eq!(http_request(server.port, "POST", "/signalwire/status", &headers, &form(&callback)).0, 204);
-    assert_eq!(http_request(server.port, "POST", "/signalwire/status", &headers[..1], &form(&callback)).0, 403);
+    let headers = [
+        ("Content-Type", "application/x-www-form-urlencoded"),
+        ("X-SignalWire-Signature", signature.as_str()),
+    ];
+    assert_eq!(
+        http_request(
+            server.port,
+            "POST",
+            "/signalwire/status",
+            &headers,
+            &form(&callback)
+        )
+        .0,
+        204
+    );
+    assert_eq!(
+        http_request(
+            server.port,
+            "POST",
+            "/signalwire/status",
+            &headers[..1],
+            &form(&callback)
+        )
+        .0,
+        403
+    );
 }

@@ -16,7 +16,10 @@ pub async fn media_socket(
     body: web::Payload,
     state: web::Data<AppState>,
 ) -> actix_web::Result<HttpResponse> {
-    let peer = req.peer_addr().map(|a| a.to_string()).unwrap_or_else(|| "unknown".into());
+    let peer = req
+        .peer_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_else(|| "unknown".into());
     if !has_bearer(&req, &state.config.signalwire.media_token) {
         log::warn!("media socket from {peer} refused: missing or wrong bearer token");
         return Ok(HttpResponse::Unauthorized()

@@ -8,17 +8,17 @@ mod voice;
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::{web, App, HttpServer};
-use actors::call::tls::{client_config, TrustPolicy};
 use actix::Actor;
+use actix_web::{web, App, HttpServer};
 use actors::booking::mailer::Mailer;
-use actors::call::{CallContext, CallRegistry, CallServices, CallSettings, LinkSettings};
 use actors::call::legacy_pipeline::LegacySettings;
+use actors::call::tls::{client_config, TrustPolicy};
 use actors::call::voicemail::VoicemailSettings;
+use actors::call::{CallContext, CallRegistry, CallServices, CallSettings, LinkSettings};
 use actors::pool::PersonaPlexPool;
 use actors::services::{MailOutbox, StoreHandle};
-use actors::voicemail::load_greeting;
 use actors::speech::Speech;
+use actors::voicemail::load_greeting;
 use anyhow::Context;
 
 use crate::config::Config;
@@ -57,7 +57,9 @@ pub fn call_settings(config: &Config) -> anyhow::Result<CallSettings> {
     Ok(CallSettings {
         link,
         business: Arc::new(config.business.clone()),
-        text_prompt_override: Some(pp.text_prompt.trim()).filter(|p| !p.is_empty()).map(String::from),
+        text_prompt_override: Some(pp.text_prompt.trim())
+            .filter(|p| !p.is_empty())
+            .map(String::from),
         opus_bitrate: pp.opus_bitrate,
         opus_complexity: pp.opus_complexity,
         max_message_bytes: config.server.max_message_bytes,
@@ -66,7 +68,11 @@ pub fn call_settings(config: &Config) -> anyhow::Result<CallSettings> {
         fallback: pp.fallback,
         voicemail: Arc::new(voicemail_settings(config)?),
         legacy: config.legacy.enabled.then(|| {
-            Arc::new(LegacySettings { stt: config.legacy.stt.clone(), llm: config.legacy.llm.clone(), vad: config.legacy.vad })
+            Arc::new(LegacySettings {
+                stt: config.legacy.stt.clone(),
+                llm: config.legacy.llm.clone(),
+                vad: config.legacy.vad,
+            })
         }),
     })
 }
@@ -77,8 +83,12 @@ fn voicemail_settings(config: &Config) -> anyhow::Result<VoicemailSettings> {
     let greetings = [8_000, 16_000, 24_000]
         .into_iter()
         .map(|rate| {
-            let pcm = load_greeting(&vm.greeting, rate)
-                .with_context(|| format!("cannot load the voicemail greeting {}", vm.greeting.display()))?;
+            let pcm = load_greeting(&vm.greeting, rate).with_context(|| {
+                format!(
+                    "cannot load the voicemail greeting {}",
+                    vm.greeting.display()
+                )
+            })?;
             Ok((rate, Arc::new(pcm)))
         })
         .collect::<anyhow::Result<_>>()?;
@@ -102,7 +112,11 @@ pub fn serve(config: Config) -> anyhow::Result<()> {
         let services = start_services(&config)?;
         let state = web::Data::new(AppState {
             config,
-            calls: CallContext { settings, registry: CallRegistry::new(), services },
+            calls: CallContext {
+                settings,
+                registry: CallRegistry::new(),
+                services,
+            },
         });
         log::info!("switchboard listening on http://{listen}");
         HttpServer::new(move || {
@@ -133,8 +147,16 @@ fn start_services(config: &Config) -> anyhow::Result<CallServices> {
         log::warn!("email is disabled: bookings get no confirmation email");
         None
     };
-    let pool = PersonaPlexPool::new(config.personaplex_servers(), Duration::from_secs(config.personaplex.cooldown_secs));
-    Ok(CallServices { store, outbox, pool, speech: Speech::new(config.speech.clone()) })
+    let pool = PersonaPlexPool::new(
+        config.personaplex_servers(),
+        Duration::from_secs(config.personaplex.cooldown_secs),
+    );
+    Ok(CallServices {
+        store,
+        outbox,
+        pool,
+        speech: Speech::new(config.speech.clone()),
+    })
 }
 
 /// Every route of the server.

@@ -16,16 +16,38 @@ struct Webhook {
 
 impl Webhook {
     fn get(&self, name: &str) -> &str {
-        self.params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
+        self.params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+}
+
+/// Why a webhook was refused: 403, and nothing happens.
+#[derive(Debug, Clone, Copy)]
+enum Refusal {
+    MissingSignature,
+    BadSignature,
+}
+
+impl Refusal {
+    fn response(self) -> HttpResponse {
+        HttpResponse::Forbidden().body(match self {
+            Refusal::MissingSignature => "missing signature",
+            Refusal::BadSignature => "invalid signature",
+        })
     }
 }
 
 /// Parses the form parameters and checks the signature when a signing key is configured.
-///
-/// `Err` is the response to send: 403 for a bad signature, 400 for a body that is not a form.
-fn verify(req: &HttpRequest, body: &[u8], state: &AppState) -> Result<Webhook, HttpResponse> {
+fn verify(req: &HttpRequest, body: &[u8], state: &AppState) -> Result<Webhook, Refusal> {
     // GET webhooks carry their fields in the query; POST ones in the form body.
-    let form: &[u8] = if req.method() == actix_web::http::Method::GET { req.query_string().as_bytes() } else { body };
+    let form: &[u8] = if req.method() == actix_web::http::Method::GET {
+        req.query_string().as_bytes()
+    } else {
+        body
+    };
     let params: Vec<(String, String)> = url::form_urlencoded::parse(form).into_owned().collect();
     let key = &state.config.signalwire.signing_key;
     if key.is_empty() {
@@ -37,11 +59,15 @@ fn verify(req: &HttpRequest, body: &[u8], state: &AppState) -> Result<Webhook, H
         .and_then(|v| v.to_str().ok())
     else {
         log::warn!("webhook {} refused: no signature header", req.path());
-        return Err(HttpResponse::Forbidden().body("missing signature"));
+        return Err(Refusal::MissingSignature);
     };
     // Behind a proxy the Host header is not what SignalWire called: rebuild the URL from the
     // configured public base URL.
-    let mut url = format!("{}{}", state.config.server.public_base_url.trim_end_matches('/'), req.path());
+    let mut url = format!(
+        "{}{}",
+        state.config.server.public_base_url.trim_end_matches('/'),
+        req.path()
+    );
     if !req.query_string().is_empty() {
         url.push('?');
         url.push_str(req.query_string());
@@ -49,22 +75,30 @@ fn verify(req: &HttpRequest, body: &[u8], state: &AppState) -> Result<Webhook, H
     let valid = if url.contains("bodySHA256=") {
         signature::verify_json_body(key, &url, body, given)
     } else {
-        let signed_params: &[(String, String)] = if req.method() == actix_web::http::Method::GET { &[] } else { &params };
+        let signed_params: &[(String, String)] = if req.method() == actix_web::http::Method::GET {
+            &[]
+        } else {
+            &params
+        };
         signature::verify(key, &url, signed_params, given)
     };
     if valid {
         Ok(Webhook { params })
     } else {
         log::warn!("webhook {} refused: signature does not match", req.path());
-        Err(HttpResponse::Forbidden().body("invalid signature"))
+        Err(Refusal::BadSignature)
     }
 }
 
 /// `POST /signalwire/voice`: answers an incoming call with a bidirectional media stream.
-pub async fn incoming_call(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>) -> HttpResponse {
+pub async fn incoming_call(
+    req: HttpRequest,
+    body: web::Bytes,
+    state: web::Data<AppState>,
+) -> HttpResponse {
     let hook = match verify(&req, &body, &state) {
         Ok(hook) => hook,
-        Err(refusal) => return refusal,
+        Err(refusal) => return refusal.response(),
     };
     let (call_sid, from, to) = (hook.get("CallSid"), hook.get("From"), hook.get("To"));
     if call_sid.is_empty() {
@@ -79,7 +113,10 @@ pub async fn incoming_call(req: HttpRequest, body: web::Bytes, state: web::Data<
     );
     let config = &state.config;
     let stream_url = config.media_stream_url();
-    let status_url = format!("{}/signalwire/status", config.server.public_base_url.trim_end_matches('/'));
+    let status_url = format!(
+        "{}/signalwire/status",
+        config.server.public_base_url.trim_end_matches('/')
+    );
     let document = cxml::connect_stream(&cxml::StreamResponse {
         url: &stream_url,
         auth_bearer_token: &config.signalwire.media_token,
@@ -87,14 +124,20 @@ pub async fn incoming_call(req: HttpRequest, body: web::Bytes, state: web::Data<
         codec: Some(&config.signalwire.codec),
         parameters: &[("from", from), ("to", to), ("callSid", call_sid)],
     });
-    HttpResponse::Ok().content_type("text/xml; charset=utf-8").body(document)
+    HttpResponse::Ok()
+        .content_type("text/xml; charset=utf-8")
+        .body(document)
 }
 
 /// `POST /signalwire/status`: stream and call status callbacks, recorded on the live call.
-pub async fn status_callback(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>) -> HttpResponse {
+pub async fn status_callback(
+    req: HttpRequest,
+    body: web::Bytes,
+    state: web::Data<AppState>,
+) -> HttpResponse {
     let hook = match verify(&req, &body, &state) {
         Ok(hook) => hook,
-        Err(refusal) => return refusal,
+        Err(refusal) => return refusal.response(),
     };
     let call_sid = hook.get("CallSid");
     let event = [hook.get("StreamEvent"), hook.get("CallStatus")]

@@ -35,7 +35,11 @@ pub fn temp_dir(name: &str) -> PathBuf {
 
 /// A port nobody listens on right now.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// A child process killed when the test ends, pass or fail.
@@ -120,21 +124,39 @@ impl Server {
         let dir = temp_dir(name);
         let port = free_port();
         let mut sections: Vec<(String, Vec<String>)> = vec![
-            ("server".into(), vec![
-                format!("listen = \"127.0.0.1:{port}\""),
-                format!("public_base_url = \"http://127.0.0.1:{port}\""),
-                format!("admin_token = \"{ADMIN_TOKEN}\""),
-                "max_message_bytes = 4096".into(),
-            ]),
-            ("signalwire".into(), vec![format!("media_token = \"{MEDIA_TOKEN}\"")]),
-            ("personaplex".into(), vec![
-                format!("port = {personaplex_port}"),
-                "handshake_timeout_secs = 10".into(),
-            ]),
+            (
+                "server".into(),
+                vec![
+                    format!("listen = \"127.0.0.1:{port}\""),
+                    format!("public_base_url = \"http://127.0.0.1:{port}\""),
+                    format!("admin_token = \"{ADMIN_TOKEN}\""),
+                    "max_message_bytes = 4096".into(),
+                ],
+            ),
+            (
+                "signalwire".into(),
+                vec![format!("media_token = \"{MEDIA_TOKEN}\"")],
+            ),
+            (
+                "personaplex".into(),
+                vec![
+                    format!("port = {personaplex_port}"),
+                    "handshake_timeout_secs = 10".into(),
+                ],
+            ),
             // Each test has its own database, and no mail server unless it starts one.
-            ("store".into(), vec![format!("path = \"{}\"", dir.join("switchboard.db").display())]),
+            (
+                "store".into(),
+                vec![format!(
+                    "path = \"{}\"",
+                    dir.join("switchboard.db").display()
+                )],
+            ),
             ("email".into(), vec![format!("port = {}", free_port())]),
-            ("voicemail".into(), vec![format!("dir = \"{}\"", dir.join("voicemail").display())]),
+            (
+                "voicemail".into(),
+                vec![format!("dir = \"{}\"", dir.join("voicemail").display())],
+            ),
         ];
         for (section, line) in extra {
             let key = line.split('=').next().unwrap_or("").trim();
@@ -160,9 +182,17 @@ impl Server {
             .stderr(Stdio::inherit())
             .spawn()
             .expect("start switchboard serve");
-        let server = Server { proc: Proc { child, name: "switchboard" }, port, dir };
+        let server = Server {
+            proc: Proc {
+                child,
+                name: "switchboard",
+            },
+            port,
+            dir,
+        };
         wait_until(Duration::from_secs(20), "server /healthz", || {
-            TcpStream::connect(("127.0.0.1", port)).is_ok() && http_request(port, "GET", "/healthz", &[], b"").0 == 200
+            TcpStream::connect(("127.0.0.1", port)).is_ok()
+                && http_request(port, "GET", "/healthz", &[], b"").0 == 200
         });
         server
     }
@@ -175,11 +205,18 @@ impl Server {
         let db = dir.join("switchboard.db");
         let voicemail = dir.join("voicemail");
         let child = Command::new(switchboard_bin())
-            .args(["--config", repo().join("config.toml").to_str().unwrap(), "serve"])
+            .args([
+                "--config",
+                repo().join("config.toml").to_str().unwrap(),
+                "serve",
+            ])
             .current_dir(repo())
             .env("RUST_LOG", "info")
             .env("ATLAS_SERVER_LISTEN", format!("127.0.0.1:{port}"))
-            .env("ATLAS_SERVER_PUBLIC_BASE_URL", format!("http://127.0.0.1:{port}"))
+            .env(
+                "ATLAS_SERVER_PUBLIC_BASE_URL",
+                format!("http://127.0.0.1:{port}"),
+            )
             .env("ATLAS_SERVER_ADMIN_TOKEN", ADMIN_TOKEN)
             .env("ATLAS_SIGNALWIRE_MEDIA_TOKEN", MEDIA_TOKEN)
             .env("ATLAS_STORE_PATH", &db)
@@ -191,9 +228,17 @@ impl Server {
             .stderr(Stdio::inherit())
             .spawn()
             .expect("start switchboard serve");
-        let server = Server { proc: Proc { child, name: "switchboard" }, port, dir };
+        let server = Server {
+            proc: Proc {
+                child,
+                name: "switchboard",
+            },
+            port,
+            dir,
+        };
         wait_until(Duration::from_secs(20), "server /healthz", || {
-            TcpStream::connect(("127.0.0.1", port)).is_ok() && http_request(port, "GET", "/healthz", &[], b"").0 == 200
+            TcpStream::connect(("127.0.0.1", port)).is_ok()
+                && http_request(port, "GET", "/healthz", &[], b"").0 == 200
         });
         server
     }
@@ -205,7 +250,13 @@ impl Server {
     /// `GET /admin/calls` with the admin token: the `calls` array.
     pub fn calls(&self) -> Vec<serde_json::Value> {
         let auth = format!("Bearer {ADMIN_TOKEN}");
-        let (status, body) = http_request(self.port, "GET", "/admin/calls", &[("Authorization", &auth)], b"");
+        let (status, body) = http_request(
+            self.port,
+            "GET",
+            "/admin/calls",
+            &[("Authorization", &auth)],
+            b"",
+        );
         assert_eq!(status, 200, "{body}");
         let json: serde_json::Value = serde_json::from_str(&body).unwrap();
         json["calls"].as_array().cloned().unwrap_or_default()
@@ -216,17 +267,34 @@ impl Server {
 pub fn wait_until(limit: Duration, what: &str, mut ready: impl FnMut() -> bool) {
     let start = Instant::now();
     while !ready() {
-        assert!(start.elapsed() < limit, "timed out after {limit:?} waiting for {what}");
+        assert!(
+            start.elapsed() < limit,
+            "timed out after {limit:?} waiting for {what}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
 
 /// A minimal HTTP/1.1 request over a fresh connection: (status, body).
-pub fn http_request(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String) {
+pub fn http_request(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {}\r\n", body.len());
-    if !headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("connection")) {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    if !headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("connection"))
+    {
         request.push_str("Connection: close\r\n");
     }
     for (name, value) in headers {
@@ -248,19 +316,34 @@ pub fn http_request(port: u16, method: &str, path: &str, headers: &[(&str, &str)
         }
     }
     let response = String::from_utf8_lossy(&response).to_string();
-    let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
     (status, body)
 }
 
 /// Writes a mono 16-bit WAV of a sine tone.
 pub fn write_tone_wav(path: &Path, rate: u32, hz: f64, secs: f64, amplitude: f64) {
-    let spec = hound::WavSpec { channels: 1, sample_rate: rate, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: rate,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
     let mut wav = hound::WavWriter::create(path, spec).unwrap();
     let n = (rate as f64 * secs) as usize;
     for i in 0..n {
         let t = i as f64 / rate as f64;
-        wav.write_sample((amplitude * 32767.0 * (2.0 * std::f64::consts::PI * hz * t).sin()) as i16).unwrap();
+        wav.write_sample(
+            (amplitude * 32767.0 * (2.0 * std::f64::consts::PI * hz * t).sin()) as i16,
+        )
+        .unwrap();
     }
     wav.finalize().unwrap();
 }
@@ -269,7 +352,10 @@ pub fn write_tone_wav(path: &Path, rate: u32, hz: f64, secs: f64, amplitude: f64
 pub fn read_wav(path: &Path) -> (u32, Vec<f64>) {
     let mut reader = hound::WavReader::open(path).unwrap();
     let rate = reader.spec().sample_rate;
-    let samples = reader.samples::<i16>().map(|s| s.unwrap() as f64 / 32768.0).collect();
+    let samples = reader
+        .samples::<i16>()
+        .map(|s| s.unwrap() as f64 / 32768.0)
+        .collect();
     (rate, samples)
 }
 
@@ -327,7 +413,11 @@ impl SmtpSink {
         let mut all = vec!["--maildir", maildir.to_str().unwrap()];
         all.extend_from_slice(args);
         let (proc, port) = start_python_peer("smtp_sink.py", "smtp-sink", &all);
-        SmtpSink { proc, port, maildir: maildir.to_path_buf() }
+        SmtpSink {
+            proc,
+            port,
+            maildir: maildir.to_path_buf(),
+        }
     }
 
     /// The messages received so far (the sink's JSON sidecars), oldest first.
@@ -337,6 +427,9 @@ impl SmtpSink {
             .unwrap_or_default();
         files.retain(|p| p.extension().is_some_and(|e| e == "json"));
         files.sort();
-        files.iter().map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()).collect()
+        files
+            .iter()
+            .map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap())
+            .collect()
     }
 }

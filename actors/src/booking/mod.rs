@@ -49,7 +49,10 @@ pub enum Availability {
     Free { start: DateTime },
     /// Not free (taken, outside hours, closed day, in the past); the nearest free slots, soonest
     /// first (may be empty if nothing is free in the search window).
-    Unavailable { reason: UnavailableReason, alternatives: Vec<DateTime> },
+    Unavailable {
+        reason: UnavailableReason,
+        alternatives: Vec<DateTime>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -64,9 +67,18 @@ pub enum UnavailableReason {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum BookingOutcome {
     /// A new appointment row.
-    Booked { appointment_id: i64, start: DateTime },
+    Booked {
+        appointment_id: i64,
+        start: DateTime,
+    },
     /// The same call already booked this slot (a repeated trigger): nothing new was written.
-    AlreadyBooked { appointment_id: i64, start: DateTime },
+    AlreadyBooked {
+        appointment_id: i64,
+        start: DateTime,
+    },
     /// Someone else holds the slot, or it is outside hours.
-    Unavailable { reason: UnavailableReason, alternatives: Vec<DateTime> },
+    Unavailable {
+        reason: UnavailableReason,
+        alternatives: Vec<DateTime>,
+    },
 }

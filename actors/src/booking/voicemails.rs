@@ -62,9 +62,20 @@ mod tests {
     fn voicemails_are_recorded_and_listed() {
         let store = Store::open_in_memory().unwrap();
         assert!(store.voicemails().unwrap().is_empty());
-        let id = store.record_voicemail("CA1", "+15551234567", "data/voicemail/CA1.wav", 4200, Timestamp::now()).unwrap();
+        let id = store
+            .record_voicemail(
+                "CA1",
+                "+15551234567",
+                "data/voicemail/CA1.wav",
+                4200,
+                Timestamp::now(),
+            )
+            .unwrap();
         let all = store.voicemails().unwrap();
         assert_eq!(all.len(), 1);
-        assert_eq!((all[0].id, all[0].duration_ms, all[0].path.as_str()), (id, 4200, "data/voicemail/CA1.wav"));
+        assert_eq!(
+            (all[0].id, all[0].duration_ms, all[0].path.as_str()),
+            (id, 4200, "data/voicemail/CA1.wav")
+        );
     }
 }

@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use actix::prelude::*;
 
-use super::messages::{AgentAudio, Announce, AnnouncementDone, HoldAgentAudio, MediaCommand, Shutdown, StopSpeaking};
+use super::messages::{
+    AgentAudio, Announce, AnnouncementDone, HoldAgentAudio, MediaCommand, Shutdown, StopSpeaking,
+};
 use super::registry::CallStats;
 use crate::codec::WireFormat;
 use crate::speech::Speech;
@@ -95,17 +97,38 @@ impl Announcer {
         let (text, rate) = (announce.text.clone(), self.format.sample_rate());
         let synth = async move { speech.synthesize(&text, rate).await };
         // `wait` keeps later announcements from starting while this one is synthesized.
-        ctx.wait(synth.into_actor(self).map(move |result, me, ctx| match result {
-            Ok(pcm) => me.play(announce, requested, &pcm, ctx),
-            Err(e) => {
-                log::warn!("call {}: could not speak {:?}: {e}", me.call_id, announce.text);
-                me.done(&announce, AnnouncementDone { text: announce.text.clone(), spoken: false, first_frame_ms: None });
-                me.next(ctx);
-            }
-        }));
+        ctx.wait(
+            synth
+                .into_actor(self)
+                .map(move |result, me, ctx| match result {
+                    Ok(pcm) => me.play(announce, requested, &pcm, ctx),
+                    Err(e) => {
+                        log::warn!(
+                            "call {}: could not speak {:?}: {e}",
+                            me.call_id,
+                            announce.text
+                        );
+                        me.done(
+                            &announce,
+                            AnnouncementDone {
+                                text: announce.text.clone(),
+                                spoken: false,
+                                first_frame_ms: None,
+                            },
+                        );
+                        me.next(ctx);
+                    }
+                }),
+        );
     }
 
-    fn play(&mut self, announce: Announce, requested: Instant, pcm: &[i16], ctx: &mut Context<Self>) {
+    fn play(
+        &mut self,
+        announce: Announce,
+        requested: Instant,
+        pcm: &[i16],
+        ctx: &mut Context<Self>,
+    ) {
         let mut audio = Vec::with_capacity(pcm.len() * self.format.bytes_per_sample());
         self.format.encode_into(pcm, &mut audio);
         let frame_bytes = self.format.frame_bytes();
@@ -118,24 +141,41 @@ impl Announcer {
         audio.extend(std::iter::repeat_n(silence, padding));
         self.hold(true);
         let timer = ctx.run_interval(FRAME, |me, ctx| me.tick(ctx));
-        self.playing = Some(Playback { announce, requested, audio, frame_bytes, sent: 0, started: Instant::now(), timer });
+        self.playing = Some(Playback {
+            announce,
+            requested,
+            audio,
+            frame_bytes,
+            sent: 0,
+            started: Instant::now(),
+            timer,
+        });
         self.tick(ctx);
     }
 
     /// Sends every frame that is due (real time plus the lead).
     fn tick(&mut self, ctx: &mut Context<Self>) {
-        let Some(p) = self.playing.as_mut() else { return };
+        let Some(p) = self.playing.as_mut() else {
+            return;
+        };
         let due = (p.started.elapsed().as_millis() / FRAME.as_millis()) as u32 + LEAD_FRAMES;
         let total = (p.audio.len() / p.frame_bytes) as u32;
         if p.sent == 0 && total > 0 {
             let ms = p.requested.elapsed().as_millis() as u64;
             // Recorded at the first frame: that is when the caller starts hearing it.
-            self.stats.result_latency_ms.store(ms.max(1), Ordering::Relaxed);
-            log::info!("call {}: speaking {:?} ({ms} ms after the request)", self.call_id, p.announce.text);
+            self.stats
+                .result_latency_ms
+                .store(ms.max(1), Ordering::Relaxed);
+            log::info!(
+                "call {}: speaking {:?} ({ms} ms after the request)",
+                self.call_id,
+                p.announce.text
+            );
         }
         while p.sent < due.min(total) {
             let at = p.sent as usize * p.frame_bytes;
-            self.to_caller.do_send(AgentAudio(p.audio[at..at + p.frame_bytes].to_vec()));
+            self.to_caller
+                .do_send(AgentAudio(p.audio[at..at + p.frame_bytes].to_vec()));
             self.stats.frames_out.fetch_add(1, Ordering::Relaxed);
             p.sent += 1;
         }
@@ -148,7 +188,14 @@ impl Announcer {
             self.media.do_send(MediaCommand::Mark(mark.clone()));
         }
         let first_frame_ms = Some(p.started.duration_since(p.requested).as_millis() as u64);
-        self.done(&p.announce, AnnouncementDone { text: p.announce.text.clone(), spoken: total > 0, first_frame_ms });
+        self.done(
+            &p.announce,
+            AnnouncementDone {
+                text: p.announce.text.clone(),
+                spoken: total > 0,
+                first_frame_ms,
+            },
+        );
         self.next(ctx);
     }
 
@@ -179,7 +226,11 @@ impl Handler<Announce> for Announcer {
 
     fn handle(&mut self, msg: Announce, ctx: &mut Context<Self>) {
         if msg.only_if_idle && (self.playing.is_some() || !self.queue.is_empty()) {
-            log::debug!("call {}: not saying {:?} over other speech", self.call_id, msg.text);
+            log::debug!(
+                "call {}: not saying {:?} over other speech",
+                self.call_id,
+                msg.text
+            );
             return;
         }
         let requested = msg.requested_at;
@@ -204,7 +255,14 @@ impl Handler<StopSpeaking> for Announcer {
         if let Some(p) = self.playing.take() {
             ctx.cancel_future(p.timer);
             log::info!("call {}: stopped speaking (barge-in)", self.call_id);
-            self.done(&p.announce, AnnouncementDone { text: p.announce.text.clone(), spoken: p.sent > 0, first_frame_ms: None });
+            self.done(
+                &p.announce,
+                AnnouncementDone {
+                    text: p.announce.text.clone(),
+                    spoken: p.sent > 0,
+                    first_frame_ms: None,
+                },
+            );
         }
         self.hold(false);
     }

@@ -17,10 +17,16 @@ use crate::services::{KickOutbox, MailOutbox, StoreHandle};
 /// What the ToolBridge (or the fallback pipeline's LLM) asks for.
 #[derive(Debug, Clone)]
 pub enum ToolRequest {
-    CheckAvailability { date: Date, time: Time },
+    CheckAvailability {
+        date: Date,
+        time: Time,
+    },
     /// Books, then queues the confirmation email when the details carry an address.
     Book(BookingDetails),
-    Cancel { date: Date, time: Time },
+    Cancel {
+        date: Date,
+        time: Time,
+    },
 }
 
 /// Runs one tool request; the answer is a [`ToolReport`].
@@ -57,8 +63,18 @@ pub struct BookingExecutor {
 }
 
 impl BookingExecutor {
-    pub fn new(call_sid: String, business: Arc<Business>, store: StoreHandle, outbox: Option<Addr<MailOutbox>>) -> Self {
-        BookingExecutor { call_sid, business, store, outbox }
+    pub fn new(
+        call_sid: String,
+        business: Arc<Business>,
+        store: StoreHandle,
+        outbox: Option<Addr<MailOutbox>>,
+    ) -> Self {
+        BookingExecutor {
+            call_sid,
+            business,
+            store,
+            outbox,
+        }
     }
 }
 
@@ -70,7 +86,11 @@ impl Handler<RunTool> for BookingExecutor {
     type Result = AtomicResponse<Self, ToolReport>;
 
     fn handle(&mut self, RunTool(request): RunTool, _ctx: &mut Context<Self>) -> Self::Result {
-        let (call_sid, business, store) = (self.call_sid.clone(), self.business.clone(), self.store.clone());
+        let (call_sid, business, store) = (
+            self.call_sid.clone(),
+            self.business.clone(),
+            self.store.clone(),
+        );
         let email_enabled = self.outbox.is_some();
         let outbox = self.outbox.clone();
         let run = async move {
@@ -93,18 +113,32 @@ impl Handler<RunTool> for BookingExecutor {
                     outbox.do_send(KickOutbox);
                 }
             }
-            let (sid, note, result) = (call_sid.clone(), report.sentence.clone(), json!({ "sentence": report.sentence }));
+            let (sid, note, result) = (
+                call_sid.clone(),
+                report.sentence.clone(),
+                json!({ "sentence": report.sentence }),
+            );
             let error = report.error.clone();
             let recorded = store
                 .run(move |s| {
-                    s.record_tool_run(&sid, tool, &arguments.to_string(), Some(&result.to_string()), error.as_deref(), latency_ms)?;
+                    s.record_tool_run(
+                        &sid,
+                        tool,
+                        &arguments.to_string(),
+                        Some(&result.to_string()),
+                        error.as_deref(),
+                        latency_ms,
+                    )?;
                     s.append_call_note(&sid, &note)
                 })
                 .await;
             if let Err(e) = recorded {
                 log::error!("call {call_sid}: could not record tool run {tool}: {e}");
             }
-            log::info!("call {call_sid}: {tool} took {latency_ms} ms: {}", report.sentence);
+            log::info!(
+                "call {call_sid}: {tool} took {latency_ms} ms: {}",
+                report.sentence
+            );
             report
         };
         AtomicResponse::new(Box::pin(run.into_actor(self)))
@@ -114,11 +148,18 @@ impl Handler<RunTool> for BookingExecutor {
 /// The tool name and its arguments as JSON, for the record.
 fn describe(request: &ToolRequest) -> (&'static str, serde_json::Value) {
     match request {
-        ToolRequest::CheckAvailability { date, time } => {
-            ("check_availability", json!({ "date": date.to_string(), "time": time.to_string() }))
-        }
-        ToolRequest::Book(details) => ("book_appointment", serde_json::to_value(details).unwrap_or_default()),
-        ToolRequest::Cancel { date, time } => ("cancel_appointment", json!({ "date": date.to_string(), "time": time.to_string() })),
+        ToolRequest::CheckAvailability { date, time } => (
+            "check_availability",
+            json!({ "date": date.to_string(), "time": time.to_string() }),
+        ),
+        ToolRequest::Book(details) => (
+            "book_appointment",
+            serde_json::to_value(details).unwrap_or_default(),
+        ),
+        ToolRequest::Cancel { date, time } => (
+            "cancel_appointment",
+            json!({ "date": date.to_string(), "time": time.to_string() }),
+        ),
     }
 }
 
@@ -134,7 +175,9 @@ async fn execute(
         ToolRequest::CheckAvailability { date, time } => {
             let wanted = date.to_datetime(time);
             let biz = business.clone();
-            let availability = store.run(move |s| s.check_availability(&biz, wanted, now)).await?;
+            let availability = store
+                .run(move |s| s.check_availability(&biz, wanted, now))
+                .await?;
             Ok(ToolReport {
                 tool: "check_availability",
                 sentence: availability_sentence_at(wanted, &availability),
@@ -147,27 +190,48 @@ async fn execute(
             let (sid, biz, d) = (call_sid.to_string(), business.clone(), details.clone());
             let outcome = store.run(move |s| s.book(&sid, &d, &biz, now)).await?;
             let booked = match &outcome {
-                BookingOutcome::Booked { appointment_id, start } | BookingOutcome::AlreadyBooked { appointment_id, start } => {
-                    Some((*appointment_id, *start))
+                BookingOutcome::Booked {
+                    appointment_id,
+                    start,
                 }
+                | BookingOutcome::AlreadyBooked {
+                    appointment_id,
+                    start,
+                } => Some((*appointment_id, *start)),
                 BookingOutcome::Unavailable { .. } => None,
             };
             // send_confirmation_email: queued in the outbox only for a new booking, so a
             // repeated trigger sends nothing twice; delivery (and retries) is the outbox's job.
             let mut email_to = None;
-            if let (BookingOutcome::Booked { appointment_id, .. }, Some(to), true) = (&outcome, &details.email, email_enabled) {
+            if let (BookingOutcome::Booked { appointment_id, .. }, Some(to), true) =
+                (&outcome, &details.email, email_enabled)
+            {
                 let (subject, body) = confirmation_email(business, &details, *appointment_id);
                 let (sid, to_addr) = (call_sid.to_string(), to.clone());
                 let started = Instant::now();
-                let queued = store.run(move |s| s.enqueue_email(&to_addr, &subject, &body, Some(&sid), now)).await;
+                let queued = store
+                    .run(move |s| s.enqueue_email(&to_addr, &subject, &body, Some(&sid), now))
+                    .await;
                 let latency_ms = started.elapsed().as_millis() as u64;
-                let (sid, args) = (call_sid.to_string(), json!({ "to": to, "appointment_id": appointment_id }).to_string());
+                let (sid, args) = (
+                    call_sid.to_string(),
+                    json!({ "to": to, "appointment_id": appointment_id }).to_string(),
+                );
                 let (result, error) = match &queued {
                     Ok(id) => (Some(json!({ "outbox_id": id }).to_string()), None),
                     Err(e) => (None, Some(e.to_string())),
                 };
                 store
-                    .run(move |s| s.record_tool_run(&sid, "send_confirmation_email", &args, result.as_deref(), error.as_deref(), latency_ms))
+                    .run(move |s| {
+                        s.record_tool_run(
+                            &sid,
+                            "send_confirmation_email",
+                            &args,
+                            result.as_deref(),
+                            error.as_deref(),
+                            latency_ms,
+                        )
+                    })
                     .await?;
                 if queued.is_ok() {
                     email_to = Some(to.clone());
@@ -186,11 +250,23 @@ async fn execute(
             let sid = call_sid.to_string();
             let cancelled = store.run(move |s| s.cancel(&sid, start)).await?;
             let sentence = if cancelled {
-                format!("Your appointment on {} is cancelled.", spoken_datetime(start))
+                format!(
+                    "Your appointment on {} is cancelled.",
+                    spoken_datetime(start)
+                )
             } else {
-                format!("I couldn't find an appointment of yours on {}.", spoken_datetime(start))
+                format!(
+                    "I couldn't find an appointment of yours on {}.",
+                    spoken_datetime(start)
+                )
             };
-            Ok(ToolReport { tool: "cancel_appointment", sentence, booked: None, email_to: None, error: None })
+            Ok(ToolReport {
+                tool: "cancel_appointment",
+                sentence,
+                booked: None,
+                email_to: None,
+                error: None,
+            })
         }
     }
 }

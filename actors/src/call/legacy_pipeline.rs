@@ -7,11 +7,13 @@ use actix::prelude::*;
 
 use super::announcer::Announcer;
 use super::booking_executor::{BookingExecutor, RunTool};
-use super::messages::{Announce, AnnouncementDone, CallerPcm, MediaCommand, Shutdown, StopSpeaking};
+use super::messages::{
+    Announce, AnnouncementDone, CallerPcm, MediaCommand, Shutdown, StopSpeaking,
+};
 use crate::booking::business::Business;
 use crate::legacy::{
-    parse_tool_call, tool_schemas, Completion, Conversation, Handover, LegacyError, LlmClient, LlmConfig, SttClient,
-    SttConfig, ToolAction, Vad, VadConfig, VadEvent,
+    parse_tool_call, tool_schemas, Completion, Conversation, Handover, LegacyError, LlmClient,
+    LlmConfig, SttClient, SttConfig, ToolAction, Vad, VadConfig, VadEvent,
 };
 
 /// Tool rounds one caller turn may take before the model must answer in words.
@@ -99,7 +101,8 @@ impl LegacyPipeline {
 
     fn say(&mut self, text: String, ctx: &mut Context<Self>) {
         self.speaking = true;
-        self.announcer.do_send(Announce::say(text).notify(ctx.address().recipient()));
+        self.announcer
+            .do_send(Announce::say(text).notify(ctx.address().recipient()));
     }
 
     /// Runs one caller turn: transcribe, ask the model (running its tool calls), answer.
@@ -107,31 +110,50 @@ impl LegacyPipeline {
         if self.failed {
             return;
         }
-        let Some(mut conversation) = self.conversation.take() else { return };
+        let Some(mut conversation) = self.conversation.take() else {
+            return;
+        };
         let Some(utterance) = self.waiting.pop_front() else {
             self.conversation = Some(conversation);
             return;
         };
         let (stt, llm, rate) = (self.stt.clone(), self.llm.clone(), self.rate);
-        let (business, executor, call_sid) = (self.business.clone(), self.executor.clone(), self.call_sid.clone());
+        let (business, executor, call_sid) = (
+            self.business.clone(),
+            self.executor.clone(),
+            self.call_sid.clone(),
+        );
         let turn = async move {
-            let result = take_turn(&mut conversation, &stt, &llm, &business, &executor, &utterance, rate, &call_sid).await;
+            let result = take_turn(
+                &mut conversation,
+                &stt,
+                &llm,
+                &business,
+                &executor,
+                &utterance,
+                rate,
+                &call_sid,
+            )
+            .await;
             (conversation, result)
         };
-        ctx.spawn(turn.into_actor(self).map(|(conversation, result), me, ctx| {
-            me.conversation = Some(conversation);
-            match result {
-                Ok(Some(answer)) => me.say(answer, ctx),
-                Ok(None) => {}
-                Err(e) => {
-                    me.failed = true;
-                    log::warn!("call {}: legacy pipeline failed: {e}", me.call_sid);
-                    me.supervisor.do_send(LegacyFailed(e.to_string()));
-                    return;
-                }
-            }
-            me.next_turn(ctx);
-        }));
+        ctx.spawn(
+            turn.into_actor(self)
+                .map(|(conversation, result), me, ctx| {
+                    me.conversation = Some(conversation);
+                    match result {
+                        Ok(Some(answer)) => me.say(answer, ctx),
+                        Ok(None) => {}
+                        Err(e) => {
+                            me.failed = true;
+                            log::warn!("call {}: legacy pipeline failed: {e}", me.call_sid);
+                            me.supervisor.do_send(LegacyFailed(e.to_string()));
+                            return;
+                        }
+                    }
+                    me.next_turn(ctx);
+                }),
+        );
     }
 }
 
@@ -151,7 +173,10 @@ async fn take_turn(
     if heard.trim().is_empty() {
         return Ok(None);
     }
-    log::info!("call {call_sid}: caller said {} words", heard.split_whitespace().count());
+    log::info!(
+        "call {call_sid}: caller said {} words",
+        heard.split_whitespace().count()
+    );
     conversation.user_said(&heard);
     let tools = tool_schemas(business);
     for _ in 0..MAX_TOOL_ROUNDS {
@@ -164,7 +189,8 @@ async fn take_turn(
                 conversation.assistant_called(&calls);
                 for call in &calls {
                     let result = match parse_tool_call(call, business) {
-                        Ok(ToolAction::Run(request)) => match executor.send(RunTool(request)).await {
+                        Ok(ToolAction::Run(request)) => match executor.send(RunTool(request)).await
+                        {
                             Ok(report) => report.sentence,
                             Err(e) => format!("Error: the booking system is unavailable ({e})"),
                         },
@@ -176,7 +202,9 @@ async fn take_turn(
             }
         }
     }
-    Ok(Some("Sorry, I'm having trouble with that. Could you say it again?".into()))
+    Ok(Some(
+        "Sorry, I'm having trouble with that. Could you say it again?".into(),
+    ))
 }
 
 impl Actor for LegacyPipeline {
@@ -187,7 +215,10 @@ impl Actor for LegacyPipeline {
         let greeting = if self.handover {
             "Sorry about the wait, I'm back with you. Where were we?".to_string()
         } else {
-            format!("Thanks for calling {}, this is {}. How can I help?", self.business.name, self.business.agent_name)
+            format!(
+                "Thanks for calling {}, this is {}. How can I help?",
+                self.business.name, self.business.agent_name
+            )
         };
         self.say(greeting, ctx);
     }

@@ -90,8 +90,12 @@ impl MediaStreamSession {
 
     fn bad_message(&mut self, why: std::fmt::Arguments<'_>) {
         self.bad_messages += 1;
-        if self.bad_messages <= LOUD_BAD_MESSAGES || self.bad_messages % 100 == 0 {
-            log::warn!("call {}: dropping media-stream message #{}: {why}", self.id(), self.bad_messages);
+        if self.bad_messages <= LOUD_BAD_MESSAGES || self.bad_messages.is_multiple_of(100) {
+            log::warn!(
+                "call {}: dropping media-stream message #{}: {why}",
+                self.id(),
+                self.bad_messages
+            );
         }
     }
 
@@ -103,7 +107,9 @@ impl MediaStreamSession {
         if !self.hung_up {
             self.hung_up = true;
             if let Some(supervisor) = &self.supervisor {
-                supervisor.do_send(CallerEvent::Hangup { reason: reason.to_string() });
+                supervisor.do_send(CallerEvent::Hangup {
+                    reason: reason.to_string(),
+                });
             }
         }
         ctx.stop();
@@ -112,7 +118,10 @@ impl MediaStreamSession {
     fn on_text(&mut self, text: &str, ctx: &mut Context<Self>) {
         let limit = self.context.settings.max_message_bytes;
         if text.len() > limit {
-            return self.bad_message(format_args!("{} bytes is over the {limit}-byte limit", text.len()));
+            return self.bad_message(format_args!(
+                "{} bytes is over the {limit}-byte limit",
+                text.len()
+            ));
         }
         let Inbound { event, .. } = match signalwire::parse_inbound(text) {
             Ok(inbound) => inbound,
@@ -120,7 +129,10 @@ impl MediaStreamSession {
         };
         match event {
             InboundEvent::Connected { protocol, version } => {
-                log::debug!("media stream from {}: connected ({protocol:?} {version:?})", self.peer);
+                log::debug!(
+                    "media stream from {}: connected ({protocol:?} {version:?})",
+                    self.peer
+                );
             }
             InboundEvent::Start(start) => self.on_start(start, ctx),
             InboundEvent::Media(media) => {
@@ -130,7 +142,11 @@ impl MediaStreamSession {
                     }
                     return;
                 };
-                if media.track.as_deref().is_some_and(|t| t != "inbound" && t != "inbound_track") {
+                if media
+                    .track
+                    .as_deref()
+                    .is_some_and(|t| t != "inbound" && t != "inbound_track")
+                {
                     return;
                 }
                 let caller_audio = caller_audio.clone();
@@ -144,9 +160,13 @@ impl MediaStreamSession {
             InboundEvent::Stop => {
                 log::info!("call {}: SignalWire sent stop", self.id());
                 self.hang_up("stop", ctx);
-                let _ = self.out.send(Outgoing::Close(Some(CloseCode::Normal.into())));
+                let _ = self
+                    .out
+                    .send(Outgoing::Close(Some(CloseCode::Normal.into())));
             }
-            InboundEvent::Unknown { event } => log::debug!("call {}: ignoring event {event:?}", self.id()),
+            InboundEvent::Unknown { event } => {
+                log::debug!("call {}: ignoring event {event:?}", self.id())
+            }
         }
     }
 
@@ -165,7 +185,13 @@ impl MediaStreamSession {
                 return ctx.stop();
             }
         };
-        let param = |name: &str| start.custom_parameters.get(name).cloned().unwrap_or_default();
+        let param = |name: &str| {
+            start
+                .custom_parameters
+                .get(name)
+                .cloned()
+                .unwrap_or_default()
+        };
         let setup = CallSetup {
             call_sid: start.call_sid.clone(),
             stream_sid: start.stream_sid.clone(),
@@ -175,7 +201,8 @@ impl MediaStreamSession {
         };
         self.stream_sid = Some(start.stream_sid);
         self.call_sid = Some(start.call_sid);
-        self.supervisor = Some(CallSupervisor::new(setup, self.context.clone(), ctx.address()).start());
+        self.supervisor =
+            Some(CallSupervisor::new(setup, self.context.clone(), ctx.address()).start());
     }
 
     fn tell_supervisor(&self, event: CallerEvent) {
@@ -191,7 +218,9 @@ impl Actor for MediaStreamSession {
     fn stopped(&mut self, _ctx: &mut Context<Self>) {
         if !self.hung_up {
             self.hung_up = true;
-            self.tell_supervisor(CallerEvent::Hangup { reason: "media session stopped".into() });
+            self.tell_supervisor(CallerEvent::Hangup {
+                reason: "media session stopped".into(),
+            });
         }
     }
 }
@@ -200,15 +229,19 @@ impl StreamHandler<Result<AggregatedMessage, ProtocolError>> for MediaStreamSess
     fn handle(&mut self, item: Result<AggregatedMessage, ProtocolError>, ctx: &mut Context<Self>) {
         match item {
             Ok(AggregatedMessage::Text(text)) => self.on_text(&text, ctx),
-            Ok(AggregatedMessage::Binary(bytes)) => {
-                self.bad_message(format_args!("binary message of {} bytes (SignalWire sends JSON text)", bytes.len()))
-            }
+            Ok(AggregatedMessage::Binary(bytes)) => self.bad_message(format_args!(
+                "binary message of {} bytes (SignalWire sends JSON text)",
+                bytes.len()
+            )),
             Ok(AggregatedMessage::Ping(payload)) => {
                 let _ = self.out.send(Outgoing::Pong(payload));
             }
             Ok(AggregatedMessage::Pong(_)) => {}
             Ok(AggregatedMessage::Close(reason)) => {
-                log::info!("call {}: media socket closed by peer ({reason:?})", self.id());
+                log::info!(
+                    "call {}: media socket closed by peer ({reason:?})",
+                    self.id()
+                );
                 self.hang_up("socket closed", ctx);
             }
             Err(e) => {
@@ -252,7 +285,9 @@ impl Handler<MediaCommand> for MediaStreamSession {
                 self.send_text(json);
             }
             (MediaCommand::Close, _) => {
-                let _ = self.out.send(Outgoing::Close(Some(CloseCode::Normal.into())));
+                let _ = self
+                    .out
+                    .send(Outgoing::Close(Some(CloseCode::Normal.into())));
                 self.hang_up("closed by switchboard", ctx);
             }
             (MediaCommand::Mark(_) | MediaCommand::Clear, None) => {}

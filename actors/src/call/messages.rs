@@ -86,7 +86,10 @@ impl Announce {
 
     /// Play ready audio (at the wire rate); `label` names it in logs.
     pub fn audio(label: impl Into<String>, pcm: std::sync::Arc<Vec<i16>>) -> Self {
-        Announce { pcm: Some(pcm), ..Announce::say(label) }
+        Announce {
+            pcm: Some(pcm),
+            ..Announce::say(label)
+        }
     }
 
     /// Send this mark after the audio.

@@ -18,8 +18,8 @@ pub mod messages;
 pub mod personaplex_link;
 pub mod registry;
 pub mod supervisor;
-pub mod tool_bridge;
 pub mod tls;
+pub mod tool_bridge;
 pub mod transcoder;
 pub mod transcript;
 pub mod voicemail;
@@ -30,10 +30,10 @@ use actix::Addr;
 
 use crate::booking::business::Business;
 use crate::pool::PersonaPlexPool;
-use legacy_pipeline::LegacySettings;
-use voicemail::VoicemailSettings;
 use crate::services::{MailOutbox, StoreHandle};
 use crate::speech::Speech;
+use legacy_pipeline::LegacySettings;
+use voicemail::VoicemailSettings;
 
 pub use media_session::MediaStreamSession;
 pub use personaplex_link::{LinkSettings, PersonaPlexLink};

@@ -36,7 +36,11 @@ pub struct LinkSettings {
 
 impl LinkSettings {
     /// The `/api/chat` URL of a session on `server` with this persona prompt.
-    pub fn chat_url(&self, server: &ServerConfig, text_prompt: &str) -> Result<Url, crate::protocol::ProtocolError> {
+    pub fn chat_url(
+        &self,
+        server: &ServerConfig,
+        text_prompt: &str,
+    ) -> Result<Url, crate::protocol::ProtocolError> {
         crate::protocol::personaplex::ChatUrl {
             use_tls: server.use_ssl,
             host: &server.host,
@@ -110,7 +114,10 @@ impl PersonaPlexLink {
     }
 
     fn report(&self, event: LinkEvent) {
-        self.supervisor.do_send(LinkReport { session: self.session, event });
+        self.supervisor.do_send(LinkReport {
+            session: self.session,
+            event,
+        });
     }
 
     /// Judges the session dead when the caller is talking to it but nothing comes back:
@@ -118,9 +125,14 @@ impl PersonaPlexLink {
     /// while input flows means its reader (or model) is gone.
     fn watch(&mut self, ctx: &mut Context<Self>) {
         let limit = self.settings.agent_silence_timeout;
-        let caller_flowing = self.last_sent.is_some_and(|t| t.elapsed() < Duration::from_secs(1));
+        let caller_flowing = self
+            .last_sent
+            .is_some_and(|t| t.elapsed() < Duration::from_secs(1));
         if self.live && caller_flowing && self.last_heard.elapsed() > limit {
-            self.fail(format!("no agent audio for {limit:?} while the caller's audio flows"), ctx);
+            self.fail(
+                format!("no agent audio for {limit:?} while the caller's audio flows"),
+                ctx,
+            );
         }
     }
 
@@ -128,7 +140,12 @@ impl PersonaPlexLink {
     fn fail(&mut self, reason: String, ctx: &mut Context<Self>) {
         if !self.failed {
             self.failed = true;
-            log::warn!("call {}: PersonaPlex session {} on {} failed: {reason}", self.call_id, self.session, self.server.name);
+            log::warn!(
+                "call {}: PersonaPlex session {} on {} failed: {reason}",
+                self.call_id,
+                self.session,
+                self.server.name
+            );
             self.report(LinkEvent::Failed(reason));
         }
         ctx.stop();
@@ -140,7 +157,12 @@ impl PersonaPlexLink {
                 if !self.live {
                     self.live = true;
                     self.last_heard = Instant::now();
-                    log::info!("call {}: PersonaPlex handshake from {} (session {})", self.call_id, self.server.name, self.session);
+                    log::info!(
+                        "call {}: PersonaPlex handshake from {} (session {})",
+                        self.call_id,
+                        self.server.name,
+                        self.session
+                    );
                     self.report(LinkEvent::Handshake);
                 }
             }
@@ -153,11 +175,17 @@ impl PersonaPlexLink {
             Ok(ServerFrame::Unknown(kind)) => {
                 if self.unknown_kinds_seen < 8 {
                     self.unknown_kinds_seen += 1;
-                    log::info!("call {}: ignoring PersonaPlex message of unknown kind {kind:#04x}", self.call_id);
+                    log::info!(
+                        "call {}: ignoring PersonaPlex message of unknown kind {kind:#04x}",
+                        self.call_id
+                    );
                 }
             }
             Err(e) => {
-                log::warn!("call {}: dropping bad PersonaPlex message: {e}", self.call_id);
+                log::warn!(
+                    "call {}: dropping bad PersonaPlex message: {e}",
+                    self.call_id
+                );
                 let _ = ctx;
             }
         }
@@ -168,7 +196,12 @@ impl Actor for PersonaPlexLink {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Context<Self>) {
-        log::info!("call {}: connecting to PersonaPlex {} (session {})", self.call_id, self.server.name, self.session);
+        log::info!(
+            "call {}: connecting to PersonaPlex {} (session {})",
+            self.call_id,
+            self.server.name,
+            self.session
+        );
         let settings = self.settings.clone();
         let url = self.url.clone();
         let connect = async move {
@@ -185,25 +218,32 @@ impl Actor for PersonaPlexLink {
             match actix_rt::time::timeout(settings.connect_timeout, request.connect()).await {
                 Ok(Ok((_response, framed))) => Ok(framed),
                 Ok(Err(e)) => Err(format!("connect: {e}")),
-                Err(_) => Err(format!("connect: no answer within {:?}", settings.connect_timeout)),
+                Err(_) => Err(format!(
+                    "connect: no answer within {:?}",
+                    settings.connect_timeout
+                )),
             }
         };
-        ctx.spawn(connect.into_actor(self).map(|result, link, ctx| match result {
-            Ok(framed) => {
-                let (sink, stream) = framed.split();
-                link.sink = Some(SinkWrite::new(sink, ctx));
-                ctx.add_stream(stream);
-                link.report(LinkEvent::Connected);
-                ctx.run_interval(Duration::from_millis(250), |link, ctx| link.watch(ctx));
-                let timeout = link.settings.handshake_timeout;
-                ctx.run_later(timeout, move |link, ctx| {
-                    if !link.live {
-                        link.fail(format!("no handshake within {timeout:?}"), ctx);
+        ctx.spawn(
+            connect
+                .into_actor(self)
+                .map(|result, link, ctx| match result {
+                    Ok(framed) => {
+                        let (sink, stream) = framed.split();
+                        link.sink = Some(SinkWrite::new(sink, ctx));
+                        ctx.add_stream(stream);
+                        link.report(LinkEvent::Connected);
+                        ctx.run_interval(Duration::from_millis(250), |link, ctx| link.watch(ctx));
+                        let timeout = link.settings.handshake_timeout;
+                        ctx.run_later(timeout, move |link, ctx| {
+                            if !link.live {
+                                link.fail(format!("no handshake within {timeout:?}"), ctx);
+                            }
+                        });
                     }
-                });
-            }
-            Err(reason) => link.fail(reason, ctx),
-        }));
+                    Err(reason) => link.fail(reason, ctx),
+                }),
+        );
     }
 
     fn stopped(&mut self, _ctx: &mut Context<Self>) {
@@ -248,8 +288,13 @@ impl StreamHandler<Result<Frame, WsProtocolError>> for PersonaPlexLink {
                     let _ = sink.write(Message::Pong(payload));
                 }
             }
-            Ok(Frame::Close(reason)) => self.fail(format!("server closed the session ({reason:?})"), ctx),
-            Ok(Frame::Text(_)) => log::debug!("call {}: ignoring text frame from PersonaPlex", self.call_id),
+            Ok(Frame::Close(reason)) => {
+                self.fail(format!("server closed the session ({reason:?})"), ctx)
+            }
+            Ok(Frame::Text(_)) => log::debug!(
+                "call {}: ignoring text frame from PersonaPlex",
+                self.call_id
+            ),
             Ok(Frame::Pong(_)) | Ok(Frame::Continuation(_)) => {}
             Err(e) => self.fail(format!("protocol error: {e}"), ctx),
         }

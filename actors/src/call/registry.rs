@@ -100,7 +100,10 @@ impl CallStats {
     }
 
     pub fn state(&self) -> CallState {
-        self.details.lock().map(|d| d.state).unwrap_or(CallState::Ending)
+        self.details
+            .lock()
+            .map(|d| d.state)
+            .unwrap_or(CallState::Ending)
     }
 
     pub fn set_engine(&self, engine: &str) {
@@ -141,7 +144,11 @@ impl CallStats {
     }
 
     pub fn snapshot(&self) -> CallSnapshot {
-        let details = self.details.lock().map(|d| d.clone()).unwrap_or_else(|p| p.into_inner().clone());
+        let details = self
+            .details
+            .lock()
+            .map(|d| d.clone())
+            .unwrap_or_else(|p| p.into_inner().clone());
         CallSnapshot {
             call_sid: self.call_sid.clone(),
             stream_sid: self.stream_sid.clone(),
@@ -192,13 +199,20 @@ impl CallRegistry {
     /// Removes `stats` if it is still the entry for its sid.
     pub fn remove(&self, stats: &Arc<CallStats>) {
         let mut calls = self.write();
-        if calls.get(&stats.call_sid).is_some_and(|c| Arc::ptr_eq(c, stats)) {
+        if calls
+            .get(&stats.call_sid)
+            .is_some_and(|c| Arc::ptr_eq(c, stats))
+        {
             calls.remove(&stats.call_sid);
         }
     }
 
     pub fn get(&self, call_sid: &str) -> Option<Arc<CallStats>> {
-        self.calls.read().unwrap_or_else(|p| p.into_inner()).get(call_sid).cloned()
+        self.calls
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(call_sid)
+            .cloned()
     }
 
     pub fn len(&self) -> usize {
@@ -218,7 +232,11 @@ impl CallRegistry {
             .values()
             .map(|c| c.snapshot())
             .collect();
-        calls.sort_by(|a, b| a.started_at.cmp(&b.started_at).then(a.call_sid.cmp(&b.call_sid)));
+        calls.sort_by(|a, b| {
+            a.started_at
+                .cmp(&b.started_at)
+                .then(a.call_sid.cmp(&b.call_sid))
+        });
         calls
     }
 
@@ -283,7 +301,11 @@ mod tests {
         let replacement = Arc::new(CallStats::new("CA1", "MZ2", "+15551234567", "personaplex"));
         registry.insert(replacement.clone());
         registry.remove(&first);
-        assert_eq!(registry.len(), 1, "removing a replaced entry must not remove its successor");
+        assert_eq!(
+            registry.len(),
+            1,
+            "removing a replaced entry must not remove its successor"
+        );
         registry.remove(&replacement);
         assert!(registry.is_empty());
     }

@@ -45,7 +45,10 @@ pub fn client_config(policy: TrustPolicy<'_>) -> Result<Arc<ClientConfig>, Strin
                     .map_err(|e| format!("bad certificate in {}: {e}", path.display()))?;
             }
             if roots.is_empty() {
-                return Err(format!("no certificate found in CA file {}", path.display()));
+                return Err(format!(
+                    "no certificate found in CA file {}",
+                    path.display()
+                ));
             }
             builder.with_root_certificates(roots).with_no_client_auth()
         }
@@ -83,7 +86,12 @@ impl ServerCertVerifier for AcceptAnyCertificate {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -92,11 +100,18 @@ impl ServerCertVerifier for AcceptAnyCertificate {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider.signature_verification_algorithms.supported_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }
 
@@ -116,7 +131,8 @@ mod tests {
     fn missing_or_empty_ca_file_is_a_clear_error() {
         let err = client_config(TrustPolicy::CaFile(Path::new("/nonexistent/ca.pem"))).unwrap_err();
         assert!(err.contains("/nonexistent/ca.pem"), "{err}");
-        let empty = std::env::temp_dir().join(format!("switchboard-empty-ca-{}.pem", std::process::id()));
+        let empty =
+            std::env::temp_dir().join(format!("switchboard-empty-ca-{}.pem", std::process::id()));
         std::fs::write(&empty, "not a certificate\n").unwrap();
         let err = client_config(TrustPolicy::CaFile(&empty)).unwrap_err();
         assert!(err.contains("no certificate"), "{err}");

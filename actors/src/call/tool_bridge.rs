@@ -27,9 +27,16 @@ pub struct SummarizeFacts;
 #[rtype(result = "()")]
 pub enum BridgeEvent {
     /// A tool ran; its sentence should reach the caller.
-    ToolResult { report: ToolReport, caller_name: Option<String>, triggered: std::time::Instant },
+    ToolResult {
+        report: ToolReport,
+        caller_name: Option<String>,
+        triggered: std::time::Instant,
+    },
     /// The agent committed to an action but details are missing or uncertain: nothing was done.
-    Incomplete { action: &'static str, missing: Vec<&'static str> },
+    Incomplete {
+        action: &'static str,
+        missing: Vec<&'static str>,
+    },
 }
 
 /// Listens to the agent's words (PersonaPlex cannot call tools, it only speaks), and when the
@@ -57,27 +64,43 @@ impl ToolBridge {
         executor: Addr<BookingExecutor>,
         supervisor: Recipient<BridgeEvent>,
     ) -> Self {
-        ToolBridge { call_sid, state: ToolBridgeState::new(context), executor, supervisor, pause_timer: None }
+        ToolBridge {
+            call_sid,
+            state: ToolBridgeState::new(context),
+            executor,
+            supervisor,
+            pause_timer: None,
+        }
     }
 
     fn act(&mut self, actions: Vec<BridgeAction>, ctx: &mut Context<Self>) {
         for action in actions {
             let request = match action {
                 BridgeAction::Book(details) => ToolRequest::Book(details),
-                BridgeAction::CheckAvailability { date: Some(date), time: Some(time) } => {
-                    ToolRequest::CheckAvailability { date, time }
-                }
-                BridgeAction::Cancel { date: Some(date), time: Some(time) } => ToolRequest::Cancel { date, time },
+                BridgeAction::CheckAvailability {
+                    date: Some(date),
+                    time: Some(time),
+                } => ToolRequest::CheckAvailability { date, time },
+                BridgeAction::Cancel {
+                    date: Some(date),
+                    time: Some(time),
+                } => ToolRequest::Cancel { date, time },
                 BridgeAction::BookingIncomplete { missing } => {
                     self.incomplete("book_appointment", missing);
                     continue;
                 }
                 BridgeAction::CheckAvailability { date, time } => {
-                    self.incomplete("check_availability", missing_of(date.is_none(), time.is_none()));
+                    self.incomplete(
+                        "check_availability",
+                        missing_of(date.is_none(), time.is_none()),
+                    );
                     continue;
                 }
                 BridgeAction::Cancel { date, time } => {
-                    self.incomplete("cancel_appointment", missing_of(date.is_none(), time.is_none()));
+                    self.incomplete(
+                        "cancel_appointment",
+                        missing_of(date.is_none(), time.is_none()),
+                    );
                     continue;
                 }
             };
@@ -85,28 +108,41 @@ impl ToolBridge {
             let call_sid = self.call_sid.clone();
             let triggered = std::time::Instant::now();
             let is_booking = matches!(request, ToolRequest::Book(_));
-            ctx.spawn(self.executor.send(RunTool(request)).into_actor(self).map(move |result, bridge, _| {
-                match result {
+            ctx.spawn(self.executor.send(RunTool(request)).into_actor(self).map(
+                move |result, bridge, _| match result {
                     Ok(report) => {
                         if is_booking && report.booked.is_none() {
                             bridge.state.booking_failed();
                         }
-                        bridge.supervisor.do_send(BridgeEvent::ToolResult { report, caller_name, triggered })
+                        bridge.supervisor.do_send(BridgeEvent::ToolResult {
+                            report,
+                            caller_name,
+                            triggered,
+                        })
                     }
                     Err(e) => log::error!("call {call_sid}: booking executor is gone: {e}"),
-                }
-            }));
+                },
+            ));
         }
     }
 
     fn incomplete(&self, action: &'static str, missing: Vec<&'static str>) {
-        log::info!("call {}: {action} not run: missing or uncertain {}", self.call_sid, missing.join(", "));
-        self.supervisor.do_send(BridgeEvent::Incomplete { action, missing });
+        log::info!(
+            "call {}: {action} not run: missing or uncertain {}",
+            self.call_sid,
+            missing.join(", ")
+        );
+        self.supervisor
+            .do_send(BridgeEvent::Incomplete { action, missing });
     }
 }
 
 fn missing_of(date: bool, time: bool) -> Vec<&'static str> {
-    [(date, "date"), (time, "time")].into_iter().filter(|(m, _)| *m).map(|(_, f)| f).collect()
+    [(date, "date"), (time, "time")]
+        .into_iter()
+        .filter(|(m, _)| *m)
+        .map(|(_, f)| f)
+        .collect()
 }
 
 impl Actor for ToolBridge {

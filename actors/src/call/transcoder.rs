@@ -7,8 +7,8 @@ use actix::prelude::*;
 use bytes::Bytes;
 
 use super::messages::{
-    AgentAudio, AgentOgg, AttachAgent, CallerAudio, CallerPcm, DetachAgent, HoldAgentAudio, ListenToCaller,
-    Shutdown, UpstreamOgg,
+    AgentAudio, AgentOgg, AttachAgent, CallerAudio, CallerPcm, DetachAgent, HoldAgentAudio,
+    ListenToCaller, Shutdown, UpstreamOgg,
 };
 use super::registry::CallStats;
 use crate::codec::{CodecError, WireFormat};
@@ -122,7 +122,9 @@ impl Handler<AgentOgg> for Transcoder {
             }
         });
         if !hold {
-            self.stats.frames_out.fetch_add(report.frames as u64, Ordering::Relaxed);
+            self.stats
+                .frames_out
+                .fetch_add(report.frames as u64, Ordering::Relaxed);
         }
         if report.damaged_pages > 0 || report.bad_packets > 0 {
             log::warn!(

@@ -58,7 +58,10 @@ mod tests {
     fn leading_space_starts_a_word_and_punctuation_ends_a_sentence() {
         let mut t = Transcript::new();
         let mut sentences = Vec::new();
-        for piece in [" Hello", ",", " thanks", " for", " call", "ing", ".", " How", " can", " I", " help", "?"] {
+        for piece in [
+            " Hello", ",", " thanks", " for", " call", "ing", ".", " How", " can", " I", " help",
+            "?",
+        ] {
             sentences.extend(t.push(piece));
         }
         assert_eq!(t.text(), "Hello, thanks for calling. How can I help?");

@@ -83,13 +83,21 @@ impl Voicemail {
 
     /// Writes the pending audio (on the blocking pool); ends the call when the message is full.
     fn write_pending(&mut self, ctx: &mut Context<Self>) {
-        let Some(recorder) = self.recorder.clone() else { return };
+        let Some(recorder) = self.recorder.clone() else {
+            return;
+        };
         if self.pending.is_empty() {
             return;
         }
         let batch = std::mem::take(&mut self.pending);
         let write = async move {
-            tokio::task::spawn_blocking(move || recorder.lock().unwrap_or_else(|p| p.into_inner()).push(&batch)).await
+            tokio::task::spawn_blocking(move || {
+                recorder
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(&batch)
+            })
+            .await
         };
         // `wait`: writes stay in order and the final one in `Shutdown` comes after them all;
         // only this actor's mailbox pauses (for a millisecond), never the audio path.
@@ -98,7 +106,10 @@ impl Voicemail {
             Ok(Ok(RecordState::Full)) => {
                 if !vm.full {
                     vm.full = true;
-                    log::info!("call {}: voicemail reached its maximum length; ending the call", vm.call_sid);
+                    log::info!(
+                        "call {}: voicemail reached its maximum length; ending the call",
+                        vm.call_sid
+                    );
                     vm.media.do_send(MediaCommand::Close);
                 }
             }
@@ -139,16 +150,31 @@ impl Handler<AnnouncementDone> for Voicemail {
         if self.recorder.is_some() {
             return;
         }
-        let (dir, sid, rate, max) = (self.settings.dir.clone(), self.call_sid.clone(), self.rate, self.settings.max);
-        let create = async move { tokio::task::spawn_blocking(move || VoicemailRecorder::create(&dir, &sid, rate, max)).await };
-        ctx.wait(create.into_actor(self).map(|result, vm, _ctx| match result {
-            Ok(Ok(recorder)) => {
-                vm.recorder = Some(Arc::new(Mutex::new(recorder)));
-                vm.started = Some(Instant::now());
-            }
-            Ok(Err(e)) => log::error!("call {}: cannot create the voicemail file: {e}", vm.call_sid),
-            Err(e) => log::error!("call {}: voicemail file task died: {e}", vm.call_sid),
-        }));
+        let (dir, sid, rate, max) = (
+            self.settings.dir.clone(),
+            self.call_sid.clone(),
+            self.rate,
+            self.settings.max,
+        );
+        let create = async move {
+            tokio::task::spawn_blocking(move || VoicemailRecorder::create(&dir, &sid, rate, max))
+                .await
+        };
+        ctx.wait(
+            create
+                .into_actor(self)
+                .map(|result, vm, _ctx| match result {
+                    Ok(Ok(recorder)) => {
+                        vm.recorder = Some(Arc::new(Mutex::new(recorder)));
+                        vm.started = Some(Instant::now());
+                    }
+                    Ok(Err(e)) => log::error!(
+                        "call {}: cannot create the voicemail file: {e}",
+                        vm.call_sid
+                    ),
+                    Err(e) => log::error!("call {}: voicemail file task died: {e}", vm.call_sid),
+                }),
+        );
     }
 }
 
@@ -160,7 +186,8 @@ impl Handler<CallerPcm> for Voicemail {
             return;
         }
         self.pending.extend_from_slice(&pcm);
-        if self.pending.len() as u64 >= u64::from(self.rate) * WRITE_BATCH.as_millis() as u64 / 1000 {
+        if self.pending.len() as u64 >= u64::from(self.rate) * WRITE_BATCH.as_millis() as u64 / 1000
+        {
             self.write_pending(ctx);
         }
     }
@@ -173,11 +200,18 @@ impl Handler<Shutdown> for Voicemail {
     /// until that is done, whatever the rest of the call tree does meanwhile.
     fn handle(&mut self, _: Shutdown, ctx: &mut Context<Self>) {
         let Some(recorder) = self.recorder.take() else {
-            log::info!("call {}: caller hung up before the beep; no message", self.call_sid);
+            log::info!(
+                "call {}: caller hung up before the beep; no message",
+                self.call_sid
+            );
             return ctx.stop();
         };
         let batch = std::mem::take(&mut self.pending);
-        let (store, outbox, settings) = (self.store.clone(), self.outbox.clone(), self.settings.clone());
+        let (store, outbox, settings) = (
+            self.store.clone(),
+            self.outbox.clone(),
+            self.settings.clone(),
+        );
         let (sid, from) = (self.call_sid.clone(), self.from.clone());
         let finish = async move {
             let finished = tokio::task::spawn_blocking(move || {
@@ -196,9 +230,16 @@ impl Handler<Shutdown> for Voicemail {
             };
             let path = recording.path.display().to_string();
             let ms = recording.duration.as_millis() as u64;
-            log::info!("call {sid}: voicemail of {:.1} s saved to {path}", ms as f64 / 1000.0);
+            log::info!(
+                "call {sid}: voicemail of {:.1} s saved to {path}",
+                ms as f64 / 1000.0
+            );
             let notify = settings.notify_to.clone();
-            let subject = format!("New voicemail for {} from {}", settings.business_name, mask(&from));
+            let subject = format!(
+                "New voicemail for {} from {}",
+                settings.business_name,
+                mask(&from)
+            );
             let body = format!(
                 "A caller ({from}) left a {:.0}-second message.\n\nRecording: {path}\nCall: {sid}\n",
                 ms as f64 / 1000.0

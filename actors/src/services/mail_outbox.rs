@@ -27,7 +27,12 @@ pub struct MailOutbox {
 
 impl MailOutbox {
     pub fn new(mailer: Mailer, store: StoreHandle) -> Self {
-        MailOutbox { mailer, store, running: false, again: false }
+        MailOutbox {
+            mailer,
+            store,
+            running: false,
+            again: false,
+        }
     }
 
     fn run(&mut self, ctx: &mut Context<Self>) {
@@ -37,7 +42,9 @@ impl MailOutbox {
         }
         self.running = true;
         let (mailer, store) = (self.mailer.clone(), self.store.clone());
-        let delivery = async move { deliver_due(&mailer, store.shared(), jiff::Timestamp::now(), BATCH).await };
+        let delivery = async move {
+            deliver_due(&mailer, store.shared(), jiff::Timestamp::now(), BATCH).await
+        };
         ctx.spawn(delivery.into_actor(self).map(|result, outbox, ctx| {
             outbox.running = false;
             if let Err(e) = result {

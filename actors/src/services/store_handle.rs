@@ -18,12 +18,16 @@ pub struct StoreHandle {
 impl StoreHandle {
     /// Opens (creating and migrating) the database file.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        Ok(StoreHandle { store: Arc::new(Mutex::new(Store::open(path)?)) })
+        Ok(StoreHandle {
+            store: Arc::new(Mutex::new(Store::open(path)?)),
+        })
     }
 
     /// An in-memory store (tests, or a deployment that wants no file).
     pub fn in_memory() -> Result<Self, StoreError> {
-        Ok(StoreHandle { store: Arc::new(Mutex::new(Store::open_in_memory()?)) })
+        Ok(StoreHandle {
+            store: Arc::new(Mutex::new(Store::open_in_memory()?)),
+        })
     }
 
     /// Runs `f` against the store on the blocking pool.

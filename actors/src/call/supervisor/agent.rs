@@ -5,7 +5,9 @@ use std::time::Duration;
 use actix::prelude::*;
 
 use super::{CallSupervisor, Engine, SENTENCE_MARK};
-use crate::call::messages::{Announce, AttachAgent, DetachAgent, LinkEvent, LinkReport, MediaCommand, Shutdown};
+use crate::call::messages::{
+    Announce, AttachAgent, DetachAgent, LinkEvent, LinkReport, MediaCommand, Shutdown,
+};
 use crate::call::personaplex_link::PersonaPlexLink;
 use crate::call::registry::CallState;
 use crate::call::tool_bridge::AgentSaid;
@@ -34,7 +36,9 @@ impl CallSupervisor {
             None => {
                 // A later session joins a call in progress: no second greeting.
                 let mut facts = self.facts.clone();
-                facts.notes.push("The call is already under way: do not greet the caller again.".into());
+                facts
+                    .notes
+                    .push("The call is already under way: do not greet the caller again.".into());
                 settings.business.text_prompt(&facts)
             }
         }
@@ -49,20 +53,30 @@ impl CallSupervisor {
             return;
         }
         if let Some(standby) = self.open_session(ctx) {
-            log::info!("call {}: preparing PersonaPlex session {} with the refreshed prompt", self.call_sid(), standby.id);
+            log::info!(
+                "call {}: preparing PersonaPlex session {} with the refreshed prompt",
+                self.call_sid(),
+                standby.id
+            );
             self.standby = Some(standby);
         }
     }
 
     /// Leases a free server and opens a session on it. False when no server is free.
     pub(super) fn open_session(&mut self, ctx: &mut Context<Self>) -> Option<AgentSession> {
-        let (settings, transcoder) = (self.context.settings.link.clone()?, self.transcoder.clone()?);
+        let (settings, transcoder) = (
+            self.context.settings.link.clone()?,
+            self.transcoder.clone()?,
+        );
         let lease = self.context.services.pool.lease(&self.setup.call_sid)?;
         let url = match settings.chat_url(lease.server(), &self.current_prompt()) {
             Ok(url) => url,
             Err(e) => {
                 self.stats.set_error(format!("PersonaPlex URL: {e}"));
-                log::error!("call {}: cannot build the PersonaPlex URL: {e}", self.call_sid());
+                log::error!(
+                    "call {}: cannot build the PersonaPlex URL: {e}",
+                    self.call_sid()
+                );
                 return None;
             }
         };
@@ -78,7 +92,12 @@ impl CallSupervisor {
             transcoder.recipient(),
         )
         .start();
-        Some(AgentSession { id, link, lease, live: false })
+        Some(AgentSession {
+            id,
+            link,
+            lease,
+            live: false,
+        })
     }
 
     /// Starts the session that serves the caller. False when no server is free.
@@ -111,8 +130,12 @@ impl CallSupervisor {
             let bound = self.context.settings.fallback_after;
             self.fallback_timer = Some(ctx.run_later(bound, move |sup, ctx| {
                 sup.fallback_timer = None;
-                if sup.engine == Engine::PersonaPlex && !sup.agent.as_ref().is_some_and(|a| a.live) {
-                    sup.fall_back(&format!("no live PersonaPlex session within {bound:?}"), ctx);
+                if sup.engine == Engine::PersonaPlex && !sup.agent.as_ref().is_some_and(|a| a.live)
+                {
+                    sup.fall_back(
+                        &format!("no live PersonaPlex session within {bound:?}"),
+                        ctx,
+                    );
                 }
             }));
         }
@@ -132,7 +155,10 @@ impl CallSupervisor {
         self.restarts_done += 1;
         // A little more wait on each attempt: a server that just failed often fails again.
         let delay = Duration::from_millis(100 * u64::from(self.restarts_done));
-        log::info!("call {}: restarting PersonaPlex in {delay:?}", self.call_sid());
+        log::info!(
+            "call {}: restarting PersonaPlex in {delay:?}",
+            self.call_sid()
+        );
         ctx.run_later(delay, |sup, ctx| {
             if sup.ended || sup.engine != Engine::PersonaPlex {
                 return;
@@ -145,7 +171,9 @@ impl CallSupervisor {
 
     /// The serving session shook hands: audio flows to it.
     fn session_live(&mut self, ctx: &mut Context<Self>) {
-        let Some(session) = &mut self.agent else { return };
+        let Some(session) = &mut self.agent else {
+            return;
+        };
         session.live = true;
         self.stats.set_state(CallState::Live);
         self.stats.set_engine(Engine::PersonaPlex.name());
@@ -153,16 +181,24 @@ impl CallSupervisor {
             ctx.cancel_future(timer);
         }
         if let Some(transcoder) = &self.transcoder {
-            transcoder.do_send(AttachAgent { to_agent: session.link.clone().recipient() });
+            transcoder.do_send(AttachAgent {
+                to_agent: session.link.clone().recipient(),
+            });
         }
     }
 
     /// Make-before-break: a standby session with a fresher prompt replaces the serving one
     /// once it has shaken hands, so the caller hears no gap.
     fn promote_standby(&mut self, ctx: &mut Context<Self>) {
-        let Some(standby) = self.standby.take() else { return };
+        let Some(standby) = self.standby.take() else {
+            return;
+        };
         if let Some(old) = self.agent.replace(standby) {
-            log::info!("call {}: switching to PersonaPlex session {} with the refreshed prompt", self.call_sid(), self.sessions_started);
+            log::info!(
+                "call {}: switching to PersonaPlex session {} with the refreshed prompt",
+                self.call_sid(),
+                self.sessions_started
+            );
             old.link.do_send(Shutdown);
         }
         self.session_live(ctx);
@@ -193,7 +229,10 @@ impl Handler<LinkReport> for CallSupervisor {
                     // The mark comes back once SignalWire has played the audio queued before
                     // it: that is how we learn what the caller actually heard.
                     self.sentences_said += 1;
-                    self.media.do_send(MediaCommand::Mark(format!("{SENTENCE_MARK}{}", self.sentences_said)));
+                    self.media.do_send(MediaCommand::Mark(format!(
+                        "{SENTENCE_MARK}{}",
+                        self.sentences_said
+                    )));
                 }
                 self.stats.set_transcript(self.transcript.text());
                 if let Some(bridge) = &self.bridge {

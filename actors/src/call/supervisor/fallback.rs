@@ -7,8 +7,8 @@ use crate::call::legacy_pipeline::{LegacyFailed, LegacyParts, LegacyPipeline};
 use crate::call::messages::{DetachAgent, ListenToCaller, Shutdown, StopSpeaking};
 use crate::call::tool_bridge::SummarizeFacts;
 use crate::call::voicemail::Voicemail;
-use crate::legacy::Handover;
 use crate::call::FallbackEngine;
+use crate::legacy::Handover;
 
 impl CallSupervisor {
     /// PersonaPlex cannot serve this call (disabled, no free server, failed for good): the
@@ -17,7 +17,10 @@ impl CallSupervisor {
         if self.ended || self.engine != Engine::PersonaPlex {
             return;
         }
-        for session in [self.agent.take(), self.standby.take()].into_iter().flatten() {
+        for session in [self.agent.take(), self.standby.take()]
+            .into_iter()
+            .flatten()
+        {
             session.link.do_send(Shutdown);
         }
         if let Some(timer) = self.fallback_timer.take() {
@@ -30,7 +33,11 @@ impl CallSupervisor {
             FallbackEngine::Legacy if self.legacy_configured() => Engine::Legacy,
             _ => Engine::Voicemail,
         };
-        log::warn!("call {}: {reason}; handing the call to {}", self.call_sid(), engine.name());
+        log::warn!(
+            "call {}: {reason}; handing the call to {}",
+            self.call_sid(),
+            engine.name()
+        );
         self.note(format!("{reason}: handed to {}", engine.name()));
         match engine {
             Engine::Legacy => self.start_legacy(ctx),
@@ -40,7 +47,10 @@ impl CallSupervisor {
 
     /// Starts voicemail: greeting, beep, recording.
     pub(super) fn start_voicemail(&mut self) {
-        let (Some(transcoder), Some(announcer)) = (self.transcoder.clone(), self.announcer.clone()) else { return };
+        let (Some(transcoder), Some(announcer)) = (self.transcoder.clone(), self.announcer.clone())
+        else {
+            return;
+        };
         self.engine = Engine::Voicemail;
         self.outcome = "voicemail";
         self.stats.set_engine(Engine::Voicemail.name());
@@ -107,7 +117,8 @@ impl CallSupervisor {
             rate: self.setup.format.sample_rate(),
             business: self.context.settings.business.clone(),
             settings,
-            handover: (!handover.transcript.is_empty() || !handover.facts.is_empty()).then_some(handover),
+            handover: (!handover.transcript.is_empty() || !handover.facts.is_empty())
+                .then_some(handover),
             executor,
             announcer,
             media: self.media.clone().recipient(),
@@ -128,7 +139,9 @@ impl Handler<LegacyFailed> for CallSupervisor {
             return;
         }
         self.stats.set_error(format!("legacy pipeline: {reason}"));
-        self.note(format!("legacy pipeline failed ({reason}): handed to voicemail"));
+        self.note(format!(
+            "legacy pipeline failed ({reason}): handed to voicemail"
+        ));
         if let Some(legacy) = self.legacy.take() {
             legacy.do_send(Shutdown);
         }

@@ -16,14 +16,14 @@ use actix::prelude::*;
 
 use super::announcer::Announcer;
 use super::booking_executor::BookingExecutor;
+use super::legacy_pipeline::LegacyPipeline;
 use super::media_session::MediaStreamSession;
 use super::messages::{CallerEvent, MediaCommand, Shutdown};
-use super::legacy_pipeline::LegacyPipeline;
-use super::voicemail::Voicemail;
 use super::registry::{CallState, CallStats};
 use super::tool_bridge::{FlushBridge, ToolBridge};
 use super::transcoder::Transcoder;
 use super::transcript::Transcript;
+use super::voicemail::Voicemail;
 use super::CallContext;
 use crate::booking::business::PromptFacts;
 use crate::codec::WireFormat;
@@ -105,7 +105,12 @@ pub struct CallSupervisor {
 
 impl CallSupervisor {
     pub fn new(setup: CallSetup, context: CallContext, media: Addr<MediaStreamSession>) -> Self {
-        let stats = Arc::new(CallStats::new(&setup.call_sid, &setup.stream_sid, &setup.from, "personaplex"));
+        let stats = Arc::new(CallStats::new(
+            &setup.call_sid,
+            &setup.stream_sid,
+            &setup.from,
+            "personaplex",
+        ));
         let restarts_left = context.settings.restart_budget;
         CallSupervisor {
             setup,
@@ -151,7 +156,9 @@ impl CallSupervisor {
         )
         .map_err(|e| format!("transcoder: {e}"))?
         .start();
-        self.media.do_send(MediaCommand::RouteCallerAudio(transcoder.clone().recipient()));
+        self.media.do_send(MediaCommand::RouteCallerAudio(
+            transcoder.clone().recipient(),
+        ));
 
         let services = &self.context.services;
         let business = settings.business.clone();
@@ -167,8 +174,15 @@ impl CallSupervisor {
             services: business.services.iter().map(|s| s.name.clone()).collect(),
             call_date: today,
         };
-        self.bridge =
-            Some(ToolBridge::new(self.setup.call_sid.clone(), extraction, executor.clone(), ctx.address().recipient()).start());
+        self.bridge = Some(
+            ToolBridge::new(
+                self.setup.call_sid.clone(),
+                extraction,
+                executor.clone(),
+                ctx.address().recipient(),
+            )
+            .start(),
+        );
         self.announcer = Some(
             Announcer::new(
                 self.setup.call_sid.clone(),
@@ -190,7 +204,10 @@ impl CallSupervisor {
     /// Records a line on the call: in the admin view and in the call record.
     fn note(&self, note: String) {
         self.stats.add_note(note.clone());
-        let (store, sid) = (self.context.services.store.clone(), self.setup.call_sid.clone());
+        let (store, sid) = (
+            self.context.services.store.clone(),
+            self.setup.call_sid.clone(),
+        );
         actix_rt::spawn(async move {
             if let Err(e) = store.run(move |s| s.append_call_note(&sid, &note)).await {
                 log::error!("could not record a call note: {e}");
@@ -201,10 +218,19 @@ impl CallSupervisor {
     /// Records the call's start in the store (off the actor thread).
     fn record_start(&self) {
         let (store, setup) = (self.context.services.store.clone(), self.setup.clone());
-        let engine = if self.context.settings.link.is_some() { "personaplex" } else { "none" };
+        let engine = if self.context.settings.link.is_some() {
+            "personaplex"
+        } else {
+            "none"
+        };
         actix_rt::spawn(async move {
             let now = jiff::Timestamp::now();
-            if let Err(e) = store.run(move |s| s.record_call_start(&setup.call_sid, &setup.from, &setup.to, engine, now)).await {
+            if let Err(e) = store
+                .run(move |s| {
+                    s.record_call_start(&setup.call_sid, &setup.from, &setup.to, engine, now)
+                })
+                .await
+            {
                 log::error!("could not record call start: {e}");
             }
         });
@@ -234,11 +260,17 @@ impl CallSupervisor {
         );
         actix_rt::spawn(async move {
             let now = jiff::Timestamp::now();
-            if let Err(e) = store.run(move |s| s.record_call_end(&sid, now, outcome, &transcript)).await {
+            if let Err(e) = store
+                .run(move |s| s.record_call_end(&sid, now, outcome, &transcript))
+                .await
+            {
                 log::error!("could not record call end: {e}");
             }
         });
-        for session in [self.agent.take(), self.standby.take()].into_iter().flatten() {
+        for session in [self.agent.take(), self.standby.take()]
+            .into_iter()
+            .flatten()
+        {
             session.link.do_send(Shutdown);
         }
         if let Some(voicemail) = self.voicemail.take() {
@@ -268,7 +300,12 @@ impl Actor for CallSupervisor {
 
     fn started(&mut self, ctx: &mut Context<Self>) {
         self.context.registry.insert(self.stats.clone());
-        log::info!("call {}: started, caller {}, format {:?}", self.setup.call_sid, self.stats.caller, self.setup.format);
+        log::info!(
+            "call {}: started, caller {}, format {:?}",
+            self.setup.call_sid,
+            self.stats.caller,
+            self.setup.format
+        );
         self.record_start();
         if let Err(e) = self.start_children(ctx) {
             self.stats.set_error(e.clone());
@@ -296,11 +333,16 @@ impl Handler<CallerEvent> for CallSupervisor {
     fn handle(&mut self, event: CallerEvent, ctx: &mut Context<Self>) {
         match event {
             CallerEvent::MarkPlayed(name) => {
-                if let Some(n) = name.strip_prefix(SENTENCE_MARK).and_then(|n| n.parse::<u64>().ok()) {
+                if let Some(n) = name
+                    .strip_prefix(SENTENCE_MARK)
+                    .and_then(|n| n.parse::<u64>().ok())
+                {
                     self.stats.sentences_heard.fetch_max(n, Ordering::Relaxed);
                 }
             }
-            CallerEvent::Dtmf(digit) => log::info!("call {}: caller pressed {digit}", self.setup.call_sid),
+            CallerEvent::Dtmf(digit) => {
+                log::info!("call {}: caller pressed {digit}", self.setup.call_sid)
+            }
             CallerEvent::Hangup { reason } => self.end(&reason, ctx),
         }
     }

@@ -4,7 +4,7 @@ use actix::prelude::*;
 
 use super::CallSupervisor;
 use crate::booking::sentences::spoken_datetime;
-use crate::call::messages::{AnnouncementDone, Announce};
+use crate::call::messages::{Announce, AnnouncementDone};
 use crate::call::tool_bridge::BridgeEvent;
 
 /// Prefix of the marks that follow each spoken tool result.
@@ -15,7 +15,11 @@ impl Handler<BridgeEvent> for CallSupervisor {
 
     fn handle(&mut self, event: BridgeEvent, ctx: &mut Context<Self>) {
         match event {
-            BridgeEvent::ToolResult { report, caller_name, triggered } => {
+            BridgeEvent::ToolResult {
+                report,
+                caller_name,
+                triggered,
+            } => {
                 if let Some(error) = &report.error {
                     self.stats.set_error(format!("{}: {error}", report.tool));
                 }
@@ -27,7 +31,8 @@ impl Handler<BridgeEvent> for CallSupervisor {
                 if let Some((id, start)) = report.booked {
                     self.facts.booked = Some(spoken_datetime(start));
                     self.outcome = "booked";
-                    self.stats.add_note(format!("booked appointment {id} for {start}"));
+                    self.stats
+                        .add_note(format!("booked appointment {id} for {start}"));
                 }
                 if let Some(to) = &report.email_to {
                     self.facts.email_sent_to = Some(to.clone());
@@ -46,7 +51,10 @@ impl Handler<BridgeEvent> for CallSupervisor {
                 }
             }
             BridgeEvent::Incomplete { action, missing } => {
-                self.note(format!("{action} not run: missing or uncertain {}", missing.join(", ")));
+                self.note(format!(
+                    "{action} not run: missing or uncertain {}",
+                    missing.join(", ")
+                ));
             }
         }
     }
@@ -57,9 +65,13 @@ impl Handler<AnnouncementDone> for CallSupervisor {
 
     fn handle(&mut self, done: AnnouncementDone, _ctx: &mut Context<Self>) {
         if !done.spoken {
-            self.stats.set_error(format!("could not speak: {}", done.text));
+            self.stats
+                .set_error(format!("could not speak: {}", done.text));
         } else if let Some(ms) = done.first_frame_ms {
-            log::debug!("call {}: announcement done; it started {ms} ms after its trigger", self.call_sid());
+            log::debug!(
+                "call {}: announcement done; it started {ms} ms after its trigger",
+                self.call_sid()
+            );
         }
     }
 }
