@@ -209,11 +209,9 @@ impl Actor for PersonaPlexLink {
             if let Some(tls) = &settings.tls {
                 connector = connector.rustls_0_23(tls.clone());
             }
-            let client = awc::Client::builder()
-                .connector(connector)
-                .max_http_version(awc::http::Version::HTTP_11)
-                .timeout(settings.connect_timeout)
-                .finish();
+            // No `max_http_version` here: awc rebuilds a default TLS connector when it is set,
+            // dropping ours. HTTP/1.1 is pinned by the rustls config's ALPN instead.
+            let client = awc::Client::builder().connector(connector).timeout(settings.connect_timeout).finish();
             let request = client.ws(url.as_str()).max_frame_size(1 << 20);
             match actix_rt::time::timeout(settings.connect_timeout, request.connect()).await {
                 Ok(Ok((_response, framed))) => Ok(framed),
