@@ -3,14 +3,26 @@
 //! Each test starts its own PersonaPlex protocol peer (Python, on sphn — what the real server
 //! runs), its own `switchboard serve` with a throw-away config, and drives calls through the
 //! `switchboard call` simulator or raw sockets. Nothing of switchboard is stubbed.
+//!
+//! The peers live in `peers.rs` and the audio analysis in `audio.rs`; both are re-exported here,
+//! so a test's `use support::*;` sees everything.
 
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod audio;
+mod peers;
+
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+// Each test uses a subset, like the rest of this module (hence its `allow(dead_code)`).
+#[allow(unused_imports)]
+pub use audio::{dominant, goertzel, read_wav, rms_dbfs, write_tone_wav};
+#[allow(unused_imports)]
+pub use peers::{peer_python, start_python_peer, PersonaPlexPeer, SmtpSink};
 
 pub const MEDIA_TOKEN: &str = "test-media-token";
 pub const ADMIN_TOKEN: &str = "test-admin-token";
@@ -52,61 +64,6 @@ impl Drop for Proc {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-    }
-}
-
-/// The Python interpreter of the test peers' venv (made by `scripts/test`).
-pub fn peer_python() -> PathBuf {
-    let python = std::env::var_os("SWITCHBOARD_PEER_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join(".venv/bin/python"));
-    assert!(
-        python.exists(),
-        "the test peers' Python venv is missing ({}): run scripts/test, which creates it",
-        python.display()
-    );
-    python
-}
-
-/// A running PersonaPlex protocol peer.
-pub struct PersonaPlexPeer {
-    pub proc: Proc,
-    pub port: u16,
-}
-
-/// Starts `tests/peers/<script>` with `args` on a free port; waits for its `READY <port>`.
-pub fn start_python_peer(script: &str, name: &'static str, args: &[&str]) -> (Proc, u16) {
-    let mut child = Command::new(peer_python())
-        .arg(repo().join("tests/peers").join(script))
-        .args(["--port", "0"])
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap_or_else(|e| panic!("start {script}: {e}"));
-    let stdout = child.stdout.take().unwrap();
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
-    let port = line
-        .trim()
-        .strip_prefix("READY ")
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("{script} did not say READY <port>, said {line:?}"));
-    (Proc { child, name }, port)
-}
-
-impl PersonaPlexPeer {
-    /// Starts `tests/peers/personaplex_peer.py` with `args`.
-    pub fn start(args: &[&str]) -> Self {
-        let (proc, port) = start_python_peer("personaplex_peer.py", "personaplex-peer", args);
-        PersonaPlexPeer { proc, port }
-    }
-
-    /// The peer's `/stats` JSON.
-    pub fn stats(&self) -> serde_json::Value {
-        let (status, body) = http_request(self.port, "GET", "/stats", &[], b"");
-        assert_eq!(status, 200, "{body}");
-        serde_json::from_str(&body).unwrap()
     }
 }
 
@@ -328,65 +285,6 @@ pub fn http_request(
     (status, body)
 }
 
-/// Writes a mono 16-bit WAV of a sine tone.
-pub fn write_tone_wav(path: &Path, rate: u32, hz: f64, secs: f64, amplitude: f64) {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: rate,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut wav = hound::WavWriter::create(path, spec).unwrap();
-    let n = (rate as f64 * secs) as usize;
-    for i in 0..n {
-        let t = i as f64 / rate as f64;
-        wav.write_sample(
-            (amplitude * 32767.0 * (2.0 * std::f64::consts::PI * hz * t).sin()) as i16,
-        )
-        .unwrap();
-    }
-    wav.finalize().unwrap();
-}
-
-/// Reads a mono 16-bit WAV: (rate, samples as f64 in -1..1).
-pub fn read_wav(path: &Path) -> (u32, Vec<f64>) {
-    let mut reader = hound::WavReader::open(path).unwrap();
-    let rate = reader.spec().sample_rate;
-    let samples = reader
-        .samples::<i16>()
-        .map(|s| s.unwrap() as f64 / 32768.0)
-        .collect();
-    (rate, samples)
-}
-
-/// Power of `hz` in `samples` (Goertzel), normalised by length.
-pub fn goertzel(samples: &[f64], rate: u32, hz: f64) -> f64 {
-    let w = 2.0 * std::f64::consts::PI * hz / rate as f64;
-    let coeff = 2.0 * w.cos();
-    let (mut s1, mut s2) = (0.0, 0.0);
-    for &x in samples {
-        let s = x + coeff * s1 - s2;
-        s2 = s1;
-        s1 = s;
-    }
-    (s1 * s1 + s2 * s2 - coeff * s1 * s2) / (samples.len() as f64).powi(2)
-}
-
-/// RMS level in dBFS.
-pub fn rms_dbfs(samples: &[f64]) -> f64 {
-    let mean = samples.iter().map(|x| x * x).sum::<f64>() / samples.len().max(1) as f64;
-    10.0 * mean.max(1e-12).log10()
-}
-
-/// The frequency among `candidates` with the most power.
-pub fn dominant(samples: &[f64], rate: u32, candidates: &[f64]) -> f64 {
-    candidates
-        .iter()
-        .copied()
-        .max_by(|a, b| goertzel(samples, rate, *a).total_cmp(&goertzel(samples, rate, *b)))
-        .unwrap()
-}
-
 /// Runs the simulator: `switchboard call` with `args`; returns its stdout (the summary).
 pub fn simulate_call(args: &[&str]) -> String {
     let output = Command::new(switchboard_bin())
@@ -399,37 +297,4 @@ pub fn simulate_call(args: &[&str]) -> String {
     let stdout = String::from_utf8_lossy(&output.stdout).to_string();
     assert!(output.status.success(), "simulator failed: {stdout}");
     stdout
-}
-
-/// A real SMTP server on loopback (aiosmtpd) that saves what it receives.
-pub struct SmtpSink {
-    pub proc: Proc,
-    pub port: u16,
-    pub maildir: PathBuf,
-}
-
-impl SmtpSink {
-    pub fn start(maildir: &Path, args: &[&str]) -> Self {
-        let mut all = vec!["--maildir", maildir.to_str().unwrap()];
-        all.extend_from_slice(args);
-        let (proc, port) = start_python_peer("smtp_sink.py", "smtp-sink", &all);
-        SmtpSink {
-            proc,
-            port,
-            maildir: maildir.to_path_buf(),
-        }
-    }
-
-    /// The messages received so far (the sink's JSON sidecars), oldest first.
-    pub fn messages(&self) -> Vec<serde_json::Value> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&self.maildir)
-            .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
-            .unwrap_or_default();
-        files.retain(|p| p.extension().is_some_and(|e| e == "json"));
-        files.sort();
-        files
-            .iter()
-            .map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap())
-            .collect()
-    }
 }

@@ -211,7 +211,10 @@ impl Actor for PersonaPlexLink {
             }
             // No `max_http_version` here: awc rebuilds a default TLS connector when it is set,
             // dropping ours. HTTP/1.1 is pinned by the rustls config's ALPN instead.
-            let client = awc::Client::builder().connector(connector).timeout(settings.connect_timeout).finish();
+            let client = awc::Client::builder()
+                .connector(connector)
+                .timeout(settings.connect_timeout)
+                .finish();
             let request = client.ws(url.as_str()).max_frame_size(1 << 20);
             match actix_rt::time::timeout(settings.connect_timeout, request.connect()).await {
                 Ok(Ok((_response, framed))) => Ok(framed),

@@ -27,9 +27,10 @@ fn build_client() -> awc::Client {
         Ok(tls) => connector = connector.rustls_0_23(tls),
         Err(e) => log::warn!("legacy pipeline: no TLS for https endpoints: {e}"),
     }
+    // No `max_http_version`: awc then rebuilds a default TLS connector, dropping ours (https
+    // endpoints would fail with "SSL is not supported"). ALPN in our config pins HTTP/1.1.
     awc::Client::builder()
         .connector(connector)
-        .max_http_version(awc::http::Version::HTTP_11)
         .disable_timeout()
         .finish()
 }

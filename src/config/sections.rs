@@ -1,0 +1,190 @@
+//! The sections of the configuration file other than those owned by the actors crate
+//! (`[business]`, `[email]`, `[speech]`): one struct per `[section]`, each with the defaults the
+//! shipped `config.toml` documents.
+//!
+//! Kept apart from [`super::Config`] so the loading and validation logic is not buried under the
+//! field lists; every type is re-exported from [`crate::config`].
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use actors::call::FallbackEngine;
+use actors::legacy::{LlmConfig, SttConfig, VadConfig};
+use actors::pool::ServerConfig as PersonaPlexServer;
+use serde::{Deserialize, Serialize};
+
+/// The legacy pipeline: OpenAI-compatible speech-to-text and LLM endpoints, and its VAD.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LegacyConfig {
+    /// Off: calls PersonaPlex cannot serve go to voicemail.
+    pub enabled: bool,
+    pub stt: SttConfig,
+    pub llm: LlmConfig,
+    pub vad: VadConfig,
+}
+
+/// Voicemail: the last resort, and what a call gets when nothing else is configured.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct VoicemailConfig {
+    /// Greeting played before the beep (WAV; made by `scripts/make-voicemail-greeting`).
+    pub greeting: PathBuf,
+    /// Where messages are written, as `<call sid>.wav`.
+    pub dir: PathBuf,
+    /// Longest message, in seconds.
+    pub max_secs: u64,
+    /// Email `business.contact_email` about each new message.
+    pub notify: bool,
+}
+
+impl Default for VoicemailConfig {
+    fn default() -> Self {
+        VoicemailConfig {
+            greeting: "assets/voicemail-greeting.wav".into(),
+            dir: "data/voicemail".into(),
+            max_secs: 120,
+            notify: true,
+        }
+    }
+}
+
+/// Where bookings, call records and the email outbox live.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StoreConfig {
+    /// SQLite file, created and migrated on start.
+    pub path: PathBuf,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        StoreConfig {
+            path: "data/switchboard.db".into(),
+        }
+    }
+}
+
+/// The HTTP side: where we listen and how the outside world reaches us.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// Socket address the HTTP server binds.
+    pub listen: SocketAddr,
+    /// The base URL SignalWire uses to reach this server (scheme, host, optional port, no query).
+    /// Webhook signatures are computed over this URL, and the media-stream URL handed to
+    /// SignalWire is derived from it (`https` becomes `wss`).
+    pub public_base_url: String,
+    /// Bearer token for `/admin/*`.
+    pub admin_token: String,
+    /// Largest WebSocket message accepted from SignalWire, in bytes.
+    pub max_message_bytes: usize,
+}
+
+/// SignalWire: how calls reach us and how we check they are genuine.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SignalWireConfig {
+    /// The project's Signing Key. Empty disables signature checks (fine on loopback, never in
+    /// production; the server warns at start).
+    pub signing_key: String,
+    /// Bearer token SignalWire must present on the media-socket upgrade (we hand it to
+    /// SignalWire in the cXML `authBearerToken`).
+    pub media_token: String,
+    /// Media codec asked for in the cXML: `PCMU@8000h`, `L16@16000h` or `L16@24000h`.
+    pub codec: String,
+}
+
+/// The PersonaPlex server a call is bridged to.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PersonaPlexConfig {
+    /// The rollback switch: false sends every call to the fallback engine.
+    pub enabled: bool,
+    /// The servers of the pool (each serves one call at a time). Empty: the one server given
+    /// by `host`, `port` and `use_ssl`.
+    pub servers: Vec<PersonaPlexServer>,
+    pub host: String,
+    pub port: u16,
+    /// `wss://` when true, `ws://` otherwise.
+    pub use_ssl: bool,
+    /// PEM file with the CA that signed the server's certificate (e.g. mkcert's root).
+    pub ca_file: Option<PathBuf>,
+    /// Accept any certificate. Only for a self-signed server on a network you trust.
+    pub accept_invalid_certs: bool,
+    /// Voice file name, e.g. `NATF2.pt` (`.pt` is added when missing). Empty: chosen from
+    /// `[business]` (its `voice`, else the agent name's gender).
+    pub voice_prompt: String,
+    /// A fixed persona, sent as `text_prompt`. Empty: built from `[business]` (recommended:
+    /// it also carries what the call has already established when a session restarts).
+    pub text_prompt: String,
+    /// Sent as `seed` only when set: older servers die on any request carrying it.
+    pub seed: Option<u64>,
+    /// Seconds to wait for the TCP/TLS/WebSocket connect.
+    pub connect_timeout_secs: u64,
+    /// Seconds to wait for the `0x00` handshake after connecting: the server prefills the voice
+    /// and text prompt first, which takes seconds on a long prompt.
+    pub handshake_timeout_secs: u64,
+    /// Opus bitrate of the caller's audio sent to PersonaPlex.
+    pub opus_bitrate: i32,
+    /// Opus encoder complexity, 0 (cheapest) to 10 (best). Encoding is most of a call's CPU
+    /// cost; see the transcoder bench for the trade-off.
+    pub opus_complexity: u8,
+    /// Seconds of caller audio with no agent audio back after which a session is dead.
+    pub agent_silence_secs: f64,
+    /// Restarts of a call's PersonaPlex session before it falls back.
+    pub restart_budget: u32,
+    /// After a failure, seconds to wait for a new live session before falling back.
+    pub fallback_after_secs: f64,
+    /// Seconds a server that failed is skipped.
+    pub cooldown_secs: u64,
+    /// Who takes a call PersonaPlex cannot serve: "legacy" (when configured) or "voicemail".
+    pub fallback: FallbackEngine,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            listen: ([127, 0, 0, 1], 8080).into(),
+            public_base_url: "http://127.0.0.1:8080".into(),
+            admin_token: "change-me-admin".into(),
+            max_message_bytes: 64 * 1024,
+        }
+    }
+}
+
+impl Default for SignalWireConfig {
+    fn default() -> Self {
+        SignalWireConfig {
+            signing_key: String::new(),
+            media_token: "change-me-media".into(),
+            codec: "PCMU@8000h".into(),
+        }
+    }
+}
+
+impl Default for PersonaPlexConfig {
+    fn default() -> Self {
+        PersonaPlexConfig {
+            enabled: true,
+            servers: Vec::new(),
+            host: "127.0.0.1".into(),
+            port: 8998,
+            use_ssl: false,
+            ca_file: None,
+            accept_invalid_certs: false,
+            voice_prompt: String::new(),
+            text_prompt: String::new(),
+            seed: None,
+            connect_timeout_secs: 5,
+            handshake_timeout_secs: 30,
+            opus_bitrate: 24_000,
+            opus_complexity: 1,
+            agent_silence_secs: 3.0,
+            restart_budget: 2,
+            fallback_after_secs: 8.0,
+            cooldown_secs: 30,
+            fallback: FallbackEngine::Legacy,
+        }
+    }
+}
