@@ -10,27 +10,11 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use actors::booking::store::Store;
-use jiff::civil::{Date, Weekday};
+use jiff::civil::Date;
 use support::*;
 
 /// The agent's tone: the caller hears it whenever the agent's audio is not held back.
 const AGENT_HZ: f64 = 300.0;
-
-/// A weekday at least two days ahead in the business's time zone: open, and never in the past.
-fn booking_day() -> Date {
-    let tz = jiff::tz::TimeZone::get("America/Chicago").unwrap();
-    let mut day = tz
-        .to_datetime(jiff::Timestamp::now())
-        .date()
-        .tomorrow()
-        .unwrap()
-        .tomorrow()
-        .unwrap();
-    while matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday) {
-        day = day.tomorrow().unwrap();
-    }
-    day
-}
 
 /// "Tuesday December 1st", as an agent reads a date back.
 fn spoken(day: Date) -> String {
@@ -116,7 +100,7 @@ fn open_store(server: &Server) -> Store {
 fn a_booking_dialogue_ends_with_a_row_an_email_and_a_spoken_result() {
     let dir = temp_dir("booking-mail");
     let smtp = SmtpSink::start(&dir.join("mail"), &[]);
-    let day = booking_day();
+    let day = bookable_day();
     let date = spoken(day);
     let script = dir.join("script.txt");
     let readback = format!(
@@ -253,7 +237,7 @@ fn a_booking_dialogue_ends_with_a_row_an_email_and_a_spoken_result() {
 fn missing_details_closed_hours_and_a_refusing_mail_server_lose_nothing() {
     let dir = temp_dir("booking-bad");
     let smtp = SmtpSink::start(&dir.join("mail"), &["--refuse"]);
-    let day = booking_day();
+    let day = bookable_day();
     let date = spoken(day);
     let script = dir.join("script.txt");
     let late = format!("Okay, {date} at 11 PM.");

@@ -119,28 +119,10 @@ fn call(
     (summary, output)
 }
 
-fn weekday_ahead() -> jiff::civil::Date {
-    let tz = jiff::tz::TimeZone::get("America/Chicago").unwrap();
-    let mut day = tz
-        .to_datetime(jiff::Timestamp::now())
-        .date()
-        .tomorrow()
-        .unwrap()
-        .tomorrow()
-        .unwrap();
-    while matches!(
-        day.weekday(),
-        jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
-    ) {
-        day = day.tomorrow().unwrap();
-    }
-    day
-}
-
 #[test]
 fn the_legacy_pipeline_books_through_a_tool_call_and_yields_to_barge_in() {
     let dir = temp_dir("legacy-book");
-    let day = weekday_ahead();
+    let day = bookable_day();
     let stt = dir.join("stt.txt");
     write_lines(
         &stt,

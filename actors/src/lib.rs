@@ -12,6 +12,7 @@
 pub mod booking;
 pub mod call;
 pub mod codec;
+pub mod http_client;
 pub mod legacy;
 pub mod ogg;
 pub mod pool;

@@ -298,3 +298,23 @@ pub fn simulate_call(args: &[&str]) -> String {
     assert!(output.status.success(), "simulator failed: {stdout}");
     stdout
 }
+
+/// A weekday at least two days ahead in the shipped business's time zone: open, and never in
+/// the past, whatever day the tests run.
+pub fn bookable_day() -> jiff::civil::Date {
+    let tz = jiff::tz::TimeZone::get("America/Chicago").unwrap();
+    let mut day = tz
+        .to_datetime(jiff::Timestamp::now())
+        .date()
+        .tomorrow()
+        .unwrap()
+        .tomorrow()
+        .unwrap();
+    while matches!(
+        day.weekday(),
+        jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
+    ) {
+        day = day.tomorrow().unwrap();
+    }
+    day
+}

@@ -12,32 +12,11 @@ use awc::http::StatusCode;
 use bytes::Bytes;
 
 use super::error::LegacyError;
-use crate::call::tls::{client_config, TrustPolicy};
 use crate::speech::error::body_snippet;
-
-thread_local! {
-    /// awc clients are `!Send` and per-thread; one per actix worker thread keeps connections
-    /// alive between turns of a call while the client structs themselves stay `Send + Sync`.
-    static CLIENT: awc::Client = build_client();
-}
-
-fn build_client() -> awc::Client {
-    let mut connector = awc::Connector::new();
-    match client_config(TrustPolicy::PublicRoots) {
-        Ok(tls) => connector = connector.rustls_0_23(tls),
-        Err(e) => log::warn!("legacy pipeline: no TLS for https endpoints: {e}"),
-    }
-    // No `max_http_version`: awc then rebuilds a default TLS connector, dropping ours (https
-    // endpoints would fail with "SSL is not supported"). ALPN in our config pins HTTP/1.1.
-    awc::Client::builder()
-        .connector(connector)
-        .disable_timeout()
-        .finish()
-}
 
 /// A POST request to `url` on this thread's client, with the bearer key when there is one.
 pub(crate) fn post(url: &str, api_key: &str) -> awc::ClientRequest {
-    let request = CLIENT.with(|c| c.post(url));
+    let request = crate::http_client::post(url);
     if api_key.is_empty() {
         request
     } else {

@@ -7,7 +7,6 @@ use awc::http::header::CONTENT_TYPE;
 
 use super::error::{body_snippet, SpeechError};
 use super::wav::decode_wav;
-use crate::call::tls::{client_config, TrustPolicy};
 
 /// The rate of OpenAI's (and Kokoro-FastAPI's) `pcm` response format: raw s16le mono.
 pub const RAW_PCM_RATE: u32 = 24_000;
@@ -15,29 +14,6 @@ pub const RAW_PCM_RATE: u32 = 24_000;
 /// Largest audio answer accepted: about 5 minutes of 24 kHz 16-bit mono, far beyond a spoken
 /// sentence, small enough that a misbehaving server cannot make a call hold gigabytes.
 const MAX_BODY_BYTES: usize = 16 << 20;
-
-thread_local! {
-    /// awc clients are `!Send` and per-thread; one per actix worker thread keeps connections
-    /// alive between sentences (no new TCP/TLS handshake each time) while `Speech` itself stays
-    /// `Send + Sync`.
-    static CLIENT: awc::Client = build_client();
-}
-
-/// The per-thread client: HTTP/1.1, public web PKI for `https://` endpoints, no built-in
-/// timeout (each request is bounded by the configured `timeout_ms` around the whole exchange).
-fn build_client() -> awc::Client {
-    let mut connector = awc::Connector::new();
-    match client_config(TrustPolicy::PublicRoots) {
-        Ok(tls) => connector = connector.rustls_0_23(tls),
-        Err(e) => log::warn!("speech: no TLS for https endpoints: {e}"),
-    }
-    // No `max_http_version`: awc then rebuilds a default TLS connector, dropping ours (https
-    // endpoints would fail with "SSL is not supported"). ALPN in our config pins HTTP/1.1.
-    awc::Client::builder()
-        .connector(connector)
-        .disable_timeout()
-        .finish()
-}
 
 /// A client for one OpenAI-compatible speech endpoint.
 ///
@@ -107,7 +83,7 @@ impl OpenAiSpeech {
             "voice": self.voice,
             "response_format": "wav",
         });
-        let mut request = CLIENT.with(|c| c.post(&self.url));
+        let mut request = crate::http_client::post(&self.url);
         if !self.api_key.is_empty() {
             request = request.bearer_auth(&self.api_key);
         }
