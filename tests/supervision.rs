@@ -115,17 +115,7 @@ fn server_with(name: &str, extra: &[(&'static str, String)]) -> Server {
 #[test]
 fn a_booking_refreshes_the_session_and_a_killed_peer_is_replaced_without_losing_it() {
     let dir = temp_dir("kill-mid-call");
-    let day = jiff::tz::TimeZone::get("America/Chicago")
-        .unwrap()
-        .to_datetime(jiff::Timestamp::now())
-        .date();
-    let mut day = day.tomorrow().unwrap().tomorrow().unwrap();
-    while matches!(
-        day.weekday(),
-        jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
-    ) {
-        day = day.tomorrow().unwrap();
-    }
+    let day = bookable_day();
     let script = dir.join("script.txt");
     let readback = format!(
         "So that's John Smith, phone 555 123 4567, at 42 Oak Street, for drain cleaning on {} at 3 PM. Let me book that for you.",
