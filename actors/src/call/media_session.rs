@@ -32,8 +32,6 @@ pub struct MediaStreamSession {
     call_sid: Option<String>,
     supervisor: Option<Addr<CallSupervisor>>,
     caller_audio: Option<Recipient<CallerAudio>>,
-    /// Reused decode buffer for base64 payloads.
-    payload: Vec<u8>,
     bad_messages: u64,
     hung_up: bool,
 }
@@ -77,7 +75,6 @@ impl MediaStreamSession {
                 call_sid: None,
                 supervisor: None,
                 caller_audio: None,
-                payload: Vec::with_capacity(1024),
                 bad_messages: 0,
                 hung_up: false,
             }
@@ -150,8 +147,11 @@ impl MediaStreamSession {
                     return;
                 }
                 let caller_audio = caller_audio.clone();
-                match signalwire::decode_payload(&media.payload, &mut self.payload) {
-                    Ok(()) => caller_audio.do_send(CallerAudio(self.payload.clone())),
+                // Decoded straight into the buffer that travels to the transcoder: one
+                // allocation per frame (the message must own its bytes), no extra copy.
+                let mut audio = Vec::with_capacity(media.payload.len() * 3 / 4 + 3);
+                match signalwire::decode_payload(&media.payload, &mut audio) {
+                    Ok(()) => caller_audio.do_send(CallerAudio(audio)),
                     Err(e) => self.bad_message(format_args!("{e}")),
                 }
             }
