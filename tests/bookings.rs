@@ -92,6 +92,24 @@ fn seconds_of_speech(rate: u32, heard: &[f64]) -> f64 {
     windows as f64 / 10.0
 }
 
+/// The PersonaPlex peer playing `script` (its audio a 300 Hz tone) and a server mailing
+/// through `smtp`.
+fn agent_and_server(name: &str, script: &Path, smtp: &SmtpSink) -> (PersonaPlexPeer, Server) {
+    let peer = PersonaPlexPeer::start(&[
+        "--prefill-ms",
+        "200",
+        "--mode",
+        "tone:300",
+        "--text-interval-ms",
+        "40",
+        "--script",
+        script.to_str().unwrap(),
+    ]);
+    let smtp_port = format!("port = {}", smtp.port);
+    let server = Server::start(name, peer.port, &[("email", &smtp_port)]);
+    (peer, server)
+}
+
 fn open_store(server: &Server) -> Store {
     Store::open(&server.dir.join("switchboard.db")).unwrap()
 }
@@ -120,18 +138,7 @@ fn a_booking_dialogue_ends_with_a_row_an_email_and_a_spoken_result() {
             "#wait 3000",
         ],
     );
-    let peer = PersonaPlexPeer::start(&[
-        "--prefill-ms",
-        "200",
-        "--mode",
-        "tone:300",
-        "--text-interval-ms",
-        "40",
-        "--script",
-        script.to_str().unwrap(),
-    ]);
-    let smtp_port = format!("port = {}", smtp.port);
-    let server = Server::start("booking", peer.port, &[("email", &smtp_port)]);
+    let (_peer, server) = agent_and_server("booking", &script, &smtp);
 
     let (seen, rate, heard) = call(&server, 11.0);
 
@@ -258,18 +265,7 @@ fn missing_details_closed_hours_and_a_refusing_mail_server_lose_nothing() {
             "#wait 3000",
         ],
     );
-    let peer = PersonaPlexPeer::start(&[
-        "--prefill-ms",
-        "200",
-        "--mode",
-        "tone:300",
-        "--text-interval-ms",
-        "40",
-        "--script",
-        script.to_str().unwrap(),
-    ]);
-    let smtp_port = format!("port = {}", smtp.port);
-    let server = Server::start("booking-bad", peer.port, &[("email", &smtp_port)]);
+    let (_peer, server) = agent_and_server("booking-bad", &script, &smtp);
 
     let (seen, _, _) = call(&server, 14.0);
     let notes = seen["notes"].to_string();

@@ -132,8 +132,14 @@ impl Server {
         }
         let config_path = dir.join("config.toml");
         std::fs::write(&config_path, config).unwrap();
-        let child = Command::new(switchboard_bin())
-            .args(["--config", config_path.to_str().unwrap(), "serve"])
+        let mut command = Command::new(switchboard_bin());
+        command.args(["--config", config_path.to_str().unwrap(), "serve"]);
+        Server::spawn(command, port, dir)
+    }
+
+    /// Runs `command` (a `switchboard … serve`) and waits until it answers `/healthz`.
+    fn spawn(mut command: Command, port: u16, dir: PathBuf) -> Self {
+        let child = command
             .env("RUST_LOG", "info")
             .stdout(Stdio::inherit())
             .stderr(Stdio::inherit())
@@ -161,14 +167,14 @@ impl Server {
         let port = free_port();
         let db = dir.join("switchboard.db");
         let voicemail = dir.join("voicemail");
-        let child = Command::new(switchboard_bin())
+        let mut command = Command::new(switchboard_bin());
+        command
             .args([
                 "--config",
                 repo().join("config.toml").to_str().unwrap(),
                 "serve",
             ])
             .current_dir(repo())
-            .env("RUST_LOG", "info")
             .env("ATLAS_SERVER_LISTEN", format!("127.0.0.1:{port}"))
             .env(
                 "ATLAS_SERVER_PUBLIC_BASE_URL",
@@ -180,24 +186,8 @@ impl Server {
             .env("ATLAS_VOICEMAIL_DIR", &voicemail)
             // Nothing listens here: the shipped config's PersonaPlex and mail server are absent.
             .env("ATLAS_PERSONAPLEX_PORT", free_port().to_string())
-            .env("ATLAS_EMAIL_PORT", free_port().to_string())
-            .stdout(Stdio::inherit())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start switchboard serve");
-        let server = Server {
-            proc: Proc {
-                child,
-                name: "switchboard",
-            },
-            port,
-            dir,
-        };
-        wait_until(Duration::from_secs(20), "server /healthz", || {
-            TcpStream::connect(("127.0.0.1", port)).is_ok()
-                && http_request(port, "GET", "/healthz", &[], b"").0 == 200
-        });
-        server
+            .env("ATLAS_EMAIL_PORT", free_port().to_string());
+        Server::spawn(command, port, dir)
     }
 
     pub fn media_url(&self) -> String {
