@@ -52,15 +52,14 @@ fn longest_gap_ms(heard: &[Heard]) -> u64 {
     longest * 20
 }
 
-/// Milliseconds from `from_ms` into the call until the echoed tone is heard again: how long
-/// the agent was away after a failure (the filler plays meanwhile).
-fn agent_back_after_ms(heard: &[Heard], from_ms: u64) -> Option<u64> {
-    let from = (from_ms / 20) as usize;
-    heard
-        .iter()
-        .skip(from)
-        .position(|h| *h == Heard::Tone)
-        .map(|i| i as u64 * 20)
+/// The agent's absence after a failure at about `near_ms` into the call: the first break in the
+/// echoed tone from a little before then (the WAV starts after the test's clock did, by the
+/// simulator's start-up and connect), as (start window, length in windows).
+fn absence_near(heard: &[Heard], near_ms: u64) -> Option<(usize, usize)> {
+    let from = (near_ms.saturating_sub(600) / 20) as usize;
+    let start = from + heard.iter().skip(from).position(|h| *h != Heard::Tone)?;
+    let len = heard.iter().skip(start).position(|h| *h == Heard::Tone)?;
+    Some((start, len))
 }
 
 /// Starts the simulator with a tone for `secs` (returns the child; the WAV is `out`).
@@ -177,14 +176,23 @@ fn a_booking_refreshes_the_session_and_a_killed_peer_is_replaced_without_losing_
 
     let sounds = classify(rate, &heard, 440.0);
     let gap = longest_gap_ms(&sounds);
-    // The simulator's WAV starts a little after `call_started` (process start, connect), so
-    // this slightly overstates the time the agent was away.
-    let back = agent_back_after_ms(&sounds, kill_ms).expect("the agent never came back");
+    let (start, len) = absence_near(&sounds, kill_ms).expect("the agent never came back");
+    let back = len as u64 * 20;
     println!(
-        "killed peer: new session serving {took_over_ms} ms after the kill; agent audio back \
-         {back} ms after the kill (filler meanwhile); longest silent gap {gap} ms"
+        "killed peer: new session serving {took_over_ms} ms after the kill; the agent's audio \
+         was away {back} ms (filler meanwhile); longest silent gap {gap} ms"
     );
     assert!(back < 2000, "the agent was away {back} ms");
+    // Meanwhile the caller heard the filler, not dead air.
+    let filler_ms = sounds[start..start + len]
+        .iter()
+        .filter(|h| **h == Heard::Other)
+        .count()
+        * 20;
+    assert!(
+        filler_ms >= 200,
+        "only {filler_ms} ms of filler while the agent was away"
+    );
     assert!(gap < 1500, "the caller heard {gap} ms of silence");
     // The refresh switch itself left no silence (the gap above covers the whole call).
 
