@@ -46,7 +46,9 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info"))
+        .format_timestamp_millis()
+        .init();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve => load(&cli.config).and_then(http::serve),

@@ -140,7 +140,7 @@ fn a_booking_refreshes_the_session_and_a_killed_peer_is_replaced_without_losing_
     let server = server_with("kill", &two_server_pool(first.port, second.port));
 
     let call_started = Instant::now();
-    let (call, output) = start_call(&server, "kill", 10.0, "CAkill");
+    let (call, output) = start_call(&server, "kill", 13.0, "CAkill");
     // The booking makes the call move, before breaking the first session, to a session on
     // the second server whose prompt knows about the booking.
     wait_until(Duration::from_secs(8), "the refreshed session", || {
@@ -155,7 +155,7 @@ fn a_booking_refreshes_the_session_and_a_killed_peer_is_replaced_without_losing_
         "{refreshed}"
     );
     // Let the spoken booking result finish, so what follows measures the failure alone.
-    std::thread::sleep(Duration::from_millis(3500));
+    std::thread::sleep(Duration::from_millis(5500));
     let killed_at = Instant::now();
     second.proc.child.kill().unwrap();
     wait_until(

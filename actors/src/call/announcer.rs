@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use actix::prelude::*;
 
 use super::messages::{
-    AgentAudio, Announce, AnnouncementDone, HoldAgentAudio, MediaCommand, Shutdown, StopSpeaking,
+    AgentAudio, AgentBack, Announce, AnnouncementDone, HoldAgentAudio, MediaCommand, Shutdown,
+    StopSpeaking,
 };
 use super::registry::CallStats;
 use crate::codec::WireFormat;
@@ -265,5 +266,29 @@ impl Handler<StopSpeaking> for Announcer {
             );
         }
         self.hold(false);
+    }
+}
+
+impl Handler<AgentBack> for Announcer {
+    type Result = ();
+
+    /// Fillers stop the moment the agent is back: they exist only to cover its absence.
+    fn handle(&mut self, _: AgentBack, ctx: &mut Context<Self>) {
+        self.queue.retain(|(a, _)| !a.yields_to_agent);
+        if self
+            .playing
+            .as_ref()
+            .is_some_and(|p| p.announce.yields_to_agent)
+        {
+            let p = self.playing.take().expect("checked above");
+            ctx.cancel_future(p.timer);
+            let done = AnnouncementDone {
+                text: p.announce.text.clone(),
+                spoken: p.sent > 0,
+                first_frame_ms: None,
+            };
+            self.done(&p.announce, done);
+            self.next(ctx);
+        }
     }
 }

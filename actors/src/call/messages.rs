@@ -67,6 +67,8 @@ pub struct Announce {
     pub requested_at: std::time::Instant,
     /// Say it only if nothing else is being said (a filler is pointless over other speech).
     pub only_if_idle: bool,
+    /// Stop it as soon as the agent is back ([`AgentBack`]): a filler, not a result.
+    pub yields_to_agent: bool,
     /// Mark name sent after the announcement's audio, so its end can be heard back.
     pub mark: Option<String>,
 }
@@ -81,6 +83,7 @@ impl Announce {
             mark: None,
             requested_at: std::time::Instant::now(),
             only_if_idle: false,
+            yields_to_agent: false,
         }
     }
 
@@ -115,7 +118,18 @@ impl Announce {
         self.only_if_idle = true;
         self
     }
+
+    /// Cut it short when the agent is back.
+    pub fn until_agent_back(mut self) -> Self {
+        self.yields_to_agent = true;
+        self
+    }
 }
+
+/// A PersonaPlex session is live again: fillers stop so the caller hears the agent at once.
+#[derive(Message, Debug)]
+#[rtype(result = "()")]
+pub struct AgentBack;
 
 /// Barge-in: stop speaking now and drop what is queued.
 #[derive(Message, Debug)]

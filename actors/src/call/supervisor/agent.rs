@@ -6,7 +6,7 @@ use actix::prelude::*;
 
 use super::{CallSupervisor, Engine, SENTENCE_MARK};
 use crate::call::messages::{
-    Announce, AttachAgent, DetachAgent, LinkEvent, LinkReport, MediaCommand, Shutdown,
+    AgentBack, Announce, AttachAgent, DetachAgent, LinkEvent, LinkReport, MediaCommand, Shutdown,
 };
 use crate::call::personaplex_link::PersonaPlexLink;
 use crate::call::registry::CallState;
@@ -124,7 +124,7 @@ impl CallSupervisor {
             transcoder.do_send(DetachAgent);
         }
         if let Some(announcer) = &self.announcer {
-            announcer.do_send(Announce::say(FILLER).if_idle());
+            announcer.do_send(Announce::say(FILLER).if_idle().until_agent_back());
         }
         if self.fallback_timer.is_none() {
             let bound = self.context.settings.fallback_after;
@@ -184,6 +184,9 @@ impl CallSupervisor {
             transcoder.do_send(AttachAgent {
                 to_agent: session.link.clone().recipient(),
             });
+        }
+        if let Some(announcer) = &self.announcer {
+            announcer.do_send(AgentBack);
         }
     }
 
