@@ -58,9 +58,12 @@ fn main() -> ExitCode {
                 "# PersonaPlex URL: {}",
                 config.chat_url().map(redact_query).unwrap_or_default()
             );
+            // What PersonaPlex prefills before each call can start: keep it short.
+            let prompt = config.text_prompt();
+            println!("# voice: {}", config.voice_prompt());
             println!(
-                "# text_prompt: {} characters",
-                config.personaplex.text_prompt.chars().count()
+                "# text_prompt ({} characters): {prompt}",
+                prompt.chars().count()
             );
             println!("# configuration OK");
         }),

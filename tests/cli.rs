@@ -33,6 +33,15 @@ fn check_config_prints_the_effective_config_without_secrets() {
     );
     assert!(stdout.contains("<redacted>"), "{stdout}");
     assert!(stdout.contains("configuration OK"), "{stdout}");
+    // The effective persona (built from [business]) and its length, not the empty raw key.
+    let prompt_line = stdout
+        .lines()
+        .find(|l| l.starts_with("# text_prompt ("))
+        .unwrap_or_default();
+    assert!(
+        prompt_line.contains("Bright Plumbing") && !prompt_line.contains("(0 characters)"),
+        "{stdout}"
+    );
 }
 
 #[test]
