@@ -5,8 +5,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use actors::legacy::{SttClient, SttConfig};
 
@@ -33,30 +32,11 @@ fn tls_server(dir: &std::path::Path) -> (std::process::Child, u16) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let mut child = Command::new(common::peer_python())
-        .arg(common::repo().join("tests/peers/personaplex_peer.py"))
-        .args([
-            "--port",
-            "0",
-            "--ssl-cert",
-            "cert.pem",
-            "--ssl-key",
-            "key.pem",
-        ])
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let port = line
-        .trim()
-        .strip_prefix("READY ")
-        .and_then(|p| p.parse().ok())
-        .expect("READY <port>");
-    (child, port)
+    common::spawn_peer(
+        "personaplex_peer.py",
+        &["--ssl-cert", "cert.pem", "--ssl-key", "key.pem"],
+        Some(dir),
+    )
 }
 
 #[actix_rt::test]

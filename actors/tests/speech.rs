@@ -7,83 +7,17 @@
 //!
 //! `decode_wav`'s own unit tests live beside the parser, in `src/speech/wav_tests.rs`.
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use actors::speech::{Speech, SpeechConfig, SpeechEngineKind, SpeechError};
+use common::Peer;
+
+mod common;
 
 const SENTENCE: &str = "You're booked for Tuesday at three PM.";
 
 // ------------------------------------------------------------------------------------------
 // Helpers
-
-/// The peer's Python: `SWITCHBOARD_PEER_PYTHON`, else the repository's `.venv`.
-fn peer_python() -> PathBuf {
-    let python = std::env::var_os("SWITCHBOARD_PEER_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join(".venv/bin/python"));
-    assert!(
-        python.exists(),
-        "no Python for the test peers at {} (run scripts/test)",
-        python.display()
-    );
-    python
-}
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// A running `openai_peer.py`, killed when dropped.
-struct Peer {
-    child: Child,
-    port: u16,
-}
-
-impl Peer {
-    fn start(args: &[&str]) -> Self {
-        let mut child = Command::new(peer_python())
-            .arg(repo().join("tests/peers/openai_peer.py"))
-            .args(["--port", "0"])
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start the OpenAI peer");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line
-            .trim()
-            .strip_prefix("READY ")
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("peer did not say READY <port>, said {line:?}"));
-        Peer { child, port }
-    }
-
-    fn base_url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    async fn stats(&self) -> serde_json::Value {
-        let mut response = awc::Client::new()
-            .get(format!("{}/stats", self.base_url()))
-            .send()
-            .await
-            .expect("GET /stats");
-        response.json().await.expect("stats JSON")
-    }
-}
-
-impl Drop for Peer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn openai_config(peer: &Peer) -> SpeechConfig {
     SpeechConfig {

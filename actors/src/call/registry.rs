@@ -110,11 +110,9 @@ impl CallStats {
         self.with_details(|d| d.engine = engine.to_string());
     }
 
-    pub fn set_transcript(&self, text: &str) {
-        self.with_details(|d| {
-            d.transcript.clear();
-            d.transcript.push_str(text);
-        });
+    /// Adds the text the agent just said to the call's transcript.
+    pub fn append_transcript(&self, text: &str) {
+        self.with_details(|d| d.transcript.push_str(text));
     }
 
     pub fn set_error(&self, error: impl Into<String>) {

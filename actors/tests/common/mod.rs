@@ -1,4 +1,4 @@
-//! Shared by the legacy client tests (`legacy_stt.rs`, `legacy_llm.rs`): starting
+//! Shared by the actors crate's integration tests (legacy clients, speech, https): starting
 //! `tests/peers/openai_peer.py` on a free port, the script files it answers from, and clients
 //! pointed at it.
 //!
@@ -26,6 +26,34 @@ pub fn peer_python() -> PathBuf {
         python.display()
     );
     python
+}
+
+/// Starts `tests/peers/<script>` on a free port (in `dir` when given) and waits for the one
+/// line every peer prints when listening, `READY <port>`.
+pub fn spawn_peer(script: &str, args: &[&str], dir: Option<&std::path::Path>) -> (Child, u16) {
+    let mut command = Command::new(peer_python());
+    command
+        .arg(repo().join("tests/peers").join(script))
+        .args(["--port", "0"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    if let Some(dir) = dir {
+        command.current_dir(dir);
+    }
+    let mut child = command
+        .spawn()
+        .unwrap_or_else(|e| panic!("start {script}: {e}"));
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port = line
+        .trim()
+        .strip_prefix("READY ")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("{script} did not say READY <port>, said {line:?}"));
+    (child, port)
 }
 
 /// The repository root (this crate is `actors/`).
@@ -63,23 +91,7 @@ pub struct Peer {
 
 impl Peer {
     pub fn start(args: &[&str]) -> Self {
-        let mut child = Command::new(peer_python())
-            .arg(repo().join("tests/peers/openai_peer.py"))
-            .args(["--port", "0"])
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start the OpenAI peer");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line
-            .trim()
-            .strip_prefix("READY ")
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("peer did not say READY <port>, said {line:?}"));
+        let (child, port) = spawn_peer("openai_peer.py", args, None);
         Peer { child, port }
     }
 

@@ -227,6 +227,7 @@ impl Handler<LinkReport> for CallSupervisor {
                 self.promote_standby(ctx);
             }
             LinkEvent::Text(piece) if serving => {
+                let before = self.transcript.text().len();
                 if let Some(sentence) = self.transcript.push(&piece) {
                     log::debug!("call {}: agent said: {sentence}", self.call_sid());
                     // The mark comes back once SignalWire has played the audio queued before
@@ -237,7 +238,9 @@ impl Handler<LinkReport> for CallSupervisor {
                         self.sentences_said
                     )));
                 }
-                self.stats.set_transcript(self.transcript.text());
+                // Only what this piece added: copying the whole text per piece grows with the call.
+                self.stats
+                    .append_transcript(&self.transcript.text()[before..]);
                 if let Some(bridge) = &self.bridge {
                     bridge.do_send(AgentSaid(piece));
                 }
