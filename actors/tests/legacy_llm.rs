@@ -88,6 +88,7 @@ async fn llm_tool_call_round_trip_books_and_the_peer_sees_the_result() {
             email: Some("john@example.com".into()),
             address: "42 Oak Street".into(),
             service: "Leak repair".into(),
+            problem: None,
             date: date(2026, 3, 3),
             time: time(15, 0, 0, 0),
         }

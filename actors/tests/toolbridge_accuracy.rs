@@ -57,6 +57,7 @@ impl Label {
             email: self.email.clone(),
             address: self.address.clone(),
             service: self.service.clone(),
+            problem: None,
             date: self.date.parse::<Date>().expect("label date"),
             time: self.time.parse::<Time>().expect("label time"),
         }

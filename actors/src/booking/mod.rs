@@ -28,8 +28,12 @@ pub struct BookingDetails {
     pub email: Option<String>,
     /// Street address of the job ("42 Oak Street").
     pub address: String,
-    /// One of the business's service names, exactly as configured.
+    /// One of the business's service names, exactly as configured, or the business's default
+    /// service when the caller described a problem no configured service matches.
     pub service: String,
+    /// The caller's problem as the agent summarised it ("a leak under the sink"), if it said one.
+    #[serde(default)]
+    pub problem: Option<String>,
     /// Local date and time in the business's time zone.
     pub date: Date,
     pub time: Time,

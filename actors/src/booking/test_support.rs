@@ -54,6 +54,7 @@ pub fn details(name: &str, hour: i8) -> BookingDetails {
         email: Some("john@example.com".into()),
         address: "42 Oak Street".into(),
         service: "Drain cleaning".into(),
+        problem: None,
         date: date(2026, 3, 3),
         time: time(hour, 0, 0, 0),
     }

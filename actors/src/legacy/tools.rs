@@ -152,6 +152,7 @@ pub fn parse_tool_call(call: &ToolCall, business: &Business) -> Result<ToolActio
                 email,
                 address,
                 service: service.name.clone(),
+                problem: None,
                 date: args.date("date")?,
                 time: args.time("time")?,
             })))

@@ -107,6 +107,7 @@ fn book_appointment_becomes_a_book_request() {
             address: "42 Oak Street".into(),
             // The configured spelling, whatever case the model used.
             service: "Drain cleaning".into(),
+            problem: None,
             date: date(2026, 3, 3),
             time: time(15, 0, 0, 0),
         }

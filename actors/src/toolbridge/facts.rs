@@ -86,6 +86,7 @@ impl CallFacts {
                     email: sure(&self.email, threshold).cloned(),
                     address: address.clone(),
                     service: service.clone(),
+                    problem: None,
                     date: *date,
                     time: *time,
                 })
