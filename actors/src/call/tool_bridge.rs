@@ -85,6 +85,10 @@ impl ToolBridge {
                     date: Some(date),
                     time: Some(time),
                 } => ToolRequest::Cancel { date, time },
+                BridgeAction::Reschedule(_) => {
+                    self.incomplete("reschedule_appointment", vec!["existing appointment"]);
+                    continue;
+                }
                 BridgeAction::BookingIncomplete { missing } => {
                     self.incomplete("book_appointment", missing);
                     continue;

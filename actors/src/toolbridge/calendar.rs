@@ -33,6 +33,11 @@ pub struct Mention {
     pub end: usize,
 }
 
+/// Whether a lower-case word names a month ("march", "dec").
+pub fn is_month(lower: &str) -> bool {
+    MONTHS.iter().any(|(m, _)| *m == lower)
+}
+
 /// The month a word names; month names must be capitalised, so "you may" is not May.
 fn month(text: &str) -> Option<i8> {
     let capital = text.chars().next().is_some_and(char::is_uppercase);

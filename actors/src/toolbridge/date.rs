@@ -1,15 +1,14 @@
 //! Appointment dates as the agent says them, resolved against the call's date.
 //!
-//! Rules (each is a choice; all are relative to `today`, the call date in the business zone):
-//! * "today", "tomorrow", "the day after tomorrow": as said.
-//! * A bare weekday ("Tuesday", "this Tuesday"): the next one strictly after today. Said on
-//!   that same weekday it could mean today or a week out, so it is uncertain.
-//! * "next Tuesday": the Tuesday of next week (weeks run Monday to Sunday). When that differs
-//!   from the bare reading (said on a Monday, "next Tuesday" is 8 days out, not tomorrow)
-//!   people disagree on the meaning, so it is uncertain.
+//! Rules, as a receptionist means them (all relative to `today`, the call date in the business
+//! zone):
+//! * "today", "tonight", "this afternoon": today; "tomorrow", "the day after tomorrow": as said.
+//! * A bare weekday ("Tuesday"), "this Tuesday", "next Tuesday", "this coming Tuesday": the
+//!   first Tuesday strictly after today, so "Thursday" said on a Thursday is next week's.
 //! * "March 3rd", "the 3rd of March", "3/14" (US month/day): this year unless already past,
 //!   then next year. A weekday said with it must agree, or the date is uncertain.
-//! * "the 14th": this month unless already past, then next month.
+//! * "the 14th": the next 14th on or after today.
+//! * A date ruled out ("Thursday, not Wednesday") is not a mention.
 
 use jiff::civil::{Date, Weekday};
 use jiff::ToSpan;
@@ -22,7 +21,6 @@ use super::words::Sentence;
 const SURE: f32 = super::calendar::SURE;
 const WEEKDAY: f32 = 0.9;
 const DAY_ONLY: f32 = 0.85;
-const AMBIGUOUS: f32 = 0.5;
 const CONFLICT: f32 = super::facts::DOUBTED;
 
 #[rustfmt::skip]
@@ -38,6 +36,11 @@ const AFTER_DAY: &[&str] = &[
     "at", "in", "then", "works", "is", "around", "and", "or", "from", "between", "for", "sharp",
 ];
 const BEFORE_DAY: &[&str] = &["on", "for", "until", "by", "from"];
+
+/// Words before "the 2nd" that make it a count, not a date ("only the first", "pick the second").
+fn is_counting(word: &str) -> bool {
+    matches!(word, "only" | "pick" | "choose" | "take" | "just" | "like" | "want" | "prefer")
+}
 /// Set phrases where "today" is small talk, not a date: "how can I help you today?".
 const SMALL_TALK_TODAY: &[&[&str]] = &[
     &["help", "you"],
@@ -52,25 +55,19 @@ pub fn weekday(word: &str) -> Option<Weekday> {
     WEEKDAYS.iter().find(|(w, _)| *w == word).map(|(_, d)| *d)
 }
 
+/// The first `day` strictly after today.
 fn bare_weekday(today: Date, day: Weekday) -> (Date, f32) {
     match today.weekday().until(day) {
-        0 => (today.saturating_add(7.days()), AMBIGUOUS),
+        0 => (today.saturating_add(7.days()), WEEKDAY),
         n => (today.saturating_add(i64::from(n).days()), WEEKDAY),
     }
-}
-
-fn next_week_weekday(today: Date, day: Weekday) -> (Date, f32) {
-    let monday =
-        today.saturating_add(i64::from(7 - today.weekday().to_monday_zero_offset()).days());
-    let value = monday.saturating_add(i64::from(day.to_monday_zero_offset()).days());
-    let agrees = bare_weekday(today, day).0 == value;
-    (value, if agrees { WEEKDAY } else { AMBIGUOUS })
 }
 
 /// All date expressions in a sentence.
 fn mentions(s: &Sentence, today: Date) -> Vec<Mention> {
     let words = s.lower();
     let mut found = calendar_dates(s, &words, today);
+    found.retain(|m| !super::time::negated(&words, m.start));
     let taken = |found: &[Mention], i: usize| found.iter().any(|m| (m.start..m.end).contains(&i));
     let mut weekdays = Vec::new();
     let mut i = 0;
@@ -100,14 +97,11 @@ fn mentions(s: &Sentence, today: Date) -> Vec<Mention> {
                 end: i + 1,
             });
         } else if let Some(day) = weekday(words[i]) {
-            let (value, confidence) = match prev(1) {
-                Some("last") => {
-                    i += 1;
-                    continue;
-                }
-                Some("next") => next_week_weekday(today, day),
-                _ => bare_weekday(today, day),
-            };
+            if prev(1) == Some("last") || super::time::negated(&words, i) {
+                i += 1;
+                continue;
+            }
+            let (value, confidence) = bare_weekday(today, day);
             weekdays.push((
                 day,
                 Mention {
@@ -120,8 +114,10 @@ fn mentions(s: &Sentence, today: Date) -> Vec<Mention> {
         } else if words[i] == "the" {
             if let Some((d, k)) = ordinal(&words[i + 1..]).filter(|(d, _)| (1..=31).contains(d)) {
                 let end = i + 1 + k;
-                let before_ok =
-                    prev(1).is_some_and(|w| BEFORE_DAY.contains(&w) || weekday(w).is_some());
+                // "the 22nd at a quarter to three", "so the 22nd, then": a day of the month
+                // when what follows is a time, a pause or the end; "the second option" is not.
+                let before_ok = prev(1)
+                    .is_none_or(|w| BEFORE_DAY.contains(&w) || weekday(w).is_some() || !is_counting(w));
                 let after_ok = words.get(end).is_none_or(|w| AFTER_DAY.contains(w))
                     || s.words[end - 1].pause_after;
                 let value = Date::new(today.year(), today.month(), d as i8)
@@ -213,24 +209,29 @@ mod tests {
         assert_eq!(when("this Tuesday"), Some((date(2025, 3, 18), WEEKDAY)));
         assert_eq!(
             when("On Wednesday then."),
-            Some((date(2025, 3, 19), AMBIGUOUS))
+            Some((date(2025, 3, 19), WEEKDAY)),
+            "today's weekday is next week's"
         );
+        assert_eq!(when("Thursday, not Wednesday."), Some((date(2025, 3, 13), WEEKDAY)));
         assert_eq!(when("We're closed Sundays."), None);
     }
 
     #[test]
-    fn next_weekday_is_in_next_week() {
-        assert_eq!(
-            when("next Tuesday"),
-            Some((date(2025, 3, 18), WEEKDAY)),
-            "same as bare Tuesday"
-        );
-        assert_eq!(
-            when("next Friday"),
-            Some((date(2025, 3, 21), AMBIGUOUS)),
-            "not this Friday the 14th"
-        );
+    fn next_and_this_coming_weekday_are_the_first_one_after_today() {
+        assert_eq!(when("next Tuesday"), Some((date(2025, 3, 18), WEEKDAY)));
+        assert_eq!(when("next Friday"), Some((date(2025, 3, 14), WEEKDAY)));
+        assert_eq!(when("this coming Friday"), Some((date(2025, 3, 14), WEEKDAY)));
         assert_eq!(when("next Monday").unwrap().0, date(2025, 3, 17));
+        assert_eq!(when("this afternoon at 4"), Some((TODAY, WEEKDAY)));
+    }
+
+    #[test]
+    fn day_of_month_with_any_time_after_it() {
+        assert_eq!(
+            when("So the 22nd at a quarter to three."),
+            Some((date(2025, 3, 22), DAY_ONLY))
+        );
+        assert_eq!(when("the 12th at noon"), Some((TODAY, DAY_ONLY)), "today is the 12th");
     }
 
     #[test]

@@ -4,28 +4,45 @@ use super::caveats::caveats;
 use super::facts::{CallFacts, Field};
 use super::service::ServiceMatcher;
 use super::words::Sentence;
-use super::{address, date, email, name, phone, time, ExtractionContext};
+use super::pattern::Pattern;
+use super::{address, date, email, name, phone, problem, time, ExtractionContext};
 
 /// Confidence of a date, time or service said not to be on offer ("Monday is full").
 const NOT_THE_SLOT: f32 = super::facts::DOUBTED;
 
-/// The extractors for one call, prepared once: the service matcher and the service words the
-/// name extractor must not take for a surname are built from the context up front.
+/// Words that say a sentence corrects what was said before: "sorry, I mean 1 PM", "no wait,
+/// that's eleven eighty-nine", "actually it's Thursday".
+#[rustfmt::skip]
+const CORRECTION: &[&str] = &[
+    "sorry", "i mean", "i meant", "no wait", "wait no", "actually", "correction", "let me correct",
+    "my mistake", "my bad", "scratch that", "instead", "i misheard", "oops", "apologies",
+    "pardon me", "i stand corrected", "change that", "not the", "rather than",
+];
+
+/// The extractors for one call, prepared once: the service matcher and the words the name
+/// extractor must not take for a name (the business's own) are built from the context.
 #[derive(Debug, Clone)]
 pub struct Extractor {
     ctx: ExtractionContext,
     services: ServiceMatcher,
+    /// Lower-case words of the business's name and services.
+    own_words: Vec<String>,
     service_words: Vec<String>,
+    correction: Vec<Pattern>,
 }
 
 impl Extractor {
     pub fn new(ctx: ExtractionContext) -> Self {
         let services = ServiceMatcher::new(&ctx.services);
         let service_words = services.words();
+        let mut own_words = service_words.clone();
+        own_words.extend(Sentence::parse(&ctx.business_name).lower().iter().map(|w| w.to_string()));
         Extractor {
-            ctx,
             services,
+            own_words,
             service_words,
+            correction: CORRECTION.iter().map(|c| Pattern::compile(c, &[])).collect(),
+            ctx,
         }
     }
 
@@ -40,8 +57,14 @@ impl Extractor {
     pub fn sentence(&self, s: &Sentence) -> CallFacts {
         let caveats = caveats(s);
         let slot = caveats.not_the_slot;
+        let (name, name_part) = match name::extract(s, &self.own_words) {
+            Some((field, part)) => (Some(field), part),
+            None => (None, None),
+        };
+        let words = s.lower();
         CallFacts {
-            name: name::extract(s, &self.service_words),
+            name,
+            name_part,
             phone: phone::extract(s).filter(|_| !caveats.own_contact),
             email: email::extract(s).filter(|_| !caveats.own_contact),
             address: address::extract(s).filter(|_| !caveats.own_premises),
@@ -50,7 +73,9 @@ impl Extractor {
                 .extract(s)
                 .map(|f| distrust(f, caveats.not_offered)),
             date: date::extract(s, self.ctx.call_date).map(|f| distrust(f, slot)),
-            time: time::extract(s).map(|f| distrust(f, slot)),
+            time: time::extract(s, self.ctx.hours).map(|f| distrust(f, slot)),
+            problem: problem::extract(s, &self.service_words),
+            correction: self.correction.iter().any(|p| p.find(&words).is_some()),
         }
     }
 }
@@ -69,11 +94,7 @@ mod tests {
     use jiff::civil::{date, time};
 
     fn extractor() -> Extractor {
-        let ctx = ExtractionContext {
-            services: vec!["Drain cleaning".into()],
-            call_date: date(2025, 3, 12),
-        };
-        Extractor::new(ctx)
+        Extractor::new(ExtractionContext::new(&["Drain cleaning"], date(2025, 3, 12)))
     }
 
     #[test]
@@ -94,16 +115,13 @@ mod tests {
 
     #[test]
     fn one_readback_sentence_fills_every_field() {
-        let ctx = ExtractionContext {
-            services: vec!["Drain cleaning".into(), "Leak repair".into()],
-            call_date: date(2025, 3, 12),
-        };
+        let ctx = ExtractionContext::new(&["Drain cleaning", "Leak repair"], date(2025, 3, 12));
         let s = Sentence::parse(
             "So that's John Smith at 42 Oak Street, five five five, one two three, four five six seven, \
              john at example dot com, for drain cleaning on Friday at 3 pm.",
         );
         let facts = Extractor::new(ctx).sentence(&s);
-        let details = facts.booking(0.8).expect("complete");
+        let details = facts.booking(0.8, "Service call").expect("complete");
         assert_eq!(details.name, "John Smith");
         assert_eq!(details.phone, "5551234567");
         assert_eq!(details.email.as_deref(), Some("john@example.com"));

@@ -9,6 +9,10 @@ use crate::booking::BookingDetails;
 /// Such a mention overrides even a matching earlier one, which [`merge`] would otherwise keep.
 pub const DOUBTED: f32 = 0.3;
 
+/// A first and a last name said apart, each plainly as the caller's ("first name Ines" ...
+/// "last name Duarte").
+const JOINED: f32 = 0.9;
+
 /// One extracted value, its confidence, and the words it came from.
 ///
 /// Confidence exists so the bridge can refuse to book on a guess: every extractor says how
@@ -32,6 +36,13 @@ impl<T> Field<T> {
     }
 }
 
+/// Which part of a name was said on its own ("first name is Ines", "last name Duarte").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NamePart {
+    First,
+    Last,
+}
+
 /// Everything the agent has read back so far in a call.
 ///
 /// Later statements override earlier ones, because the agent corrects itself ("sorry, that's
@@ -40,53 +51,84 @@ impl<T> Field<T> {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CallFacts {
     pub name: Option<Field<String>>,
+    /// Set when the sentence said only a first or a last name, so the two can be joined.
+    pub name_part: Option<NamePart>,
     pub phone: Option<Field<String>>,
     pub email: Option<Field<String>>,
     pub address: Option<Field<String>>,
     pub service: Option<Field<String>>,
     pub date: Option<Field<Date>>,
     pub time: Option<Field<Time>>,
+    /// What the caller's problem is, as the agent summarised it ("a leak under the sink").
+    pub problem: Option<Field<String>>,
+    /// The sentence corrects something said before ("sorry, I mean 1 PM"): its values replace
+    /// earlier ones even when less sure.
+    pub correction: bool,
 }
 
 impl CallFacts {
-    /// A complete booking only when name, phone, address, service, date and time are present
-    /// with confidence >= `threshold` (email optional: left out when missing or uncertain, so a
-    /// confirmation never goes to a misheard address). `Err` lists the missing or uncertain
+    /// A complete booking only when name, phone, address, date and time are present with
+    /// confidence >= `threshold`. The service is the one the agent named or described when it is
+    /// sure, else `default_service`; the email is left out when missing or uncertain, so a
+    /// confirmation never goes to a misheard address. `Err` lists the missing or uncertain
     /// field names in a fixed order.
-    pub fn booking(&self, threshold: f32) -> Result<BookingDetails, Vec<&'static str>> {
+    pub fn booking(
+        &self,
+        threshold: f32,
+        default_service: &str,
+    ) -> Result<BookingDetails, Vec<&'static str>> {
+        self.complete(threshold, default_service, true)
+    }
+
+    /// Like [`CallFacts::booking`], for moving an existing appointment: the address may be left
+    /// out (the appointment being moved has it), and comes back empty when it is.
+    pub fn reschedule(
+        &self,
+        threshold: f32,
+        default_service: &str,
+    ) -> Result<BookingDetails, Vec<&'static str>> {
+        self.complete(threshold, default_service, false)
+    }
+
+    fn complete(
+        &self,
+        threshold: f32,
+        default_service: &str,
+        need_address: bool,
+    ) -> Result<BookingDetails, Vec<&'static str>> {
         fn sure<T>(field: &Option<Field<T>>, threshold: f32) -> Option<&T> {
             field
                 .as_ref()
                 .filter(|f| f.confidence >= threshold)
                 .map(|f| &f.value)
         }
-        let mut missing = Vec::new();
-        let mut need = |name: &'static str, present: bool| {
-            if !present {
-                missing.push(name);
-            }
-        };
         let name = sure(&self.name, threshold);
-        need("name", name.is_some());
         let phone = sure(&self.phone, threshold);
-        need("phone", phone.is_some());
         let address = sure(&self.address, threshold);
-        need("address", address.is_some());
-        let service = sure(&self.service, threshold);
-        need("service", service.is_some());
         let date = sure(&self.date, threshold);
-        need("date", date.is_some());
         let time = sure(&self.time, threshold);
-        need("time", time.is_some());
-        match (name, phone, address, service, date, time) {
-            (Some(name), Some(phone), Some(address), Some(service), Some(date), Some(time)) => {
+        let missing: Vec<&'static str> = [
+            ("name", name.is_some()),
+            ("phone", phone.is_some()),
+            ("address", address.is_some() || !need_address),
+            ("date", date.is_some()),
+            ("time", time.is_some()),
+        ]
+        .into_iter()
+        .filter(|(_, present)| !present)
+        .map(|(field, _)| field)
+        .collect();
+        match (name, phone, date, time) {
+            (Some(name), Some(phone), Some(date), Some(time)) if missing.is_empty() => {
                 Ok(BookingDetails {
                     name: name.clone(),
                     phone: phone.clone(),
                     email: sure(&self.email, threshold).cloned(),
-                    address: address.clone(),
-                    service: service.clone(),
-                    problem: None,
+                    address: address.cloned().unwrap_or_default(),
+                    service: sure(&self.service, threshold)
+                        .cloned()
+                        .unwrap_or_else(|| default_service.to_string()),
+                    problem: self.problem.as_ref().map(|f| f.value.clone()),
                     date: *date,
                     time: *time,
                 })
@@ -96,39 +138,88 @@ impl CallFacts {
     }
 
     /// Takes in what one sentence said. Each field follows [`merge`] with its own idea of a
-    /// restatement.
+    /// restatement; a sentence that corrects itself overrides whatever it names.
     pub fn absorb(&mut self, said: CallFacts) {
-        merge(&mut self.name, said.name, |old, new| {
-            // "Thank you, John" after "John Smith": fewer words, all already known.
-            let old_words: Vec<String> = old.split(' ').map(str::to_lowercase).collect();
-            new.split(' ')
-                .all(|w| old_words.contains(&w.to_lowercase()))
-        });
-        merge(&mut self.phone, said.phone, |old, new| {
+        let correction = said.correction;
+        self.absorb_name(said.name, said.name_part, correction);
+        merge(&mut self.phone, said.phone, correction, |old, new| {
             old.ends_with(new.as_str())
         });
-        merge(&mut self.email, said.email, |old, new| old == new);
-        merge(&mut self.address, said.address, |old, new| {
+        merge(&mut self.email, said.email, correction, |old, new| old == new);
+        merge(&mut self.address, said.address, correction, |old, new| {
             old.starts_with(new.as_str())
         });
-        merge(&mut self.service, said.service, |old, new| old == new);
-        merge(&mut self.date, said.date, |old, new| old == new);
-        merge(&mut self.time, said.time, |old, new| {
+        merge(&mut self.service, said.service, correction, |old, new| old == new);
+        merge(&mut self.date, said.date, correction, |old, new| old == new);
+        merge(&mut self.time, said.time, correction, |old, new| {
             // "at three" after "3 pm": same clock reading, the earlier one knew am/pm.
             old.hour() % 12 == new.hour() % 12 && old.minute() == new.minute()
         });
+        if self.problem.is_none() {
+            self.problem = said.problem;
+        }
+    }
+
+    /// Names are said about other people too ("our technician Marco Ruiz"), so a different
+    /// name replaces the one we have only when it is said at least as surely, or as a
+    /// correction. A first name and a last name said apart are joined.
+    fn absorb_name(
+        &mut self,
+        new: Option<Field<String>>,
+        part: Option<NamePart>,
+        correction: bool,
+    ) {
+        let Some(new) = new else { return };
+        let single = |f: &Field<String>| !f.value.contains(' ');
+        match (&mut self.name, part) {
+            (Some(old), Some(part)) if single(old) && single(&new) && old.value != new.value => {
+                let (first, last) = match part {
+                    NamePart::Last => (&old.value, &new.value),
+                    NamePart::First => (&new.value, &old.value),
+                };
+                let said = format!("{} … {}", old.said, new.said);
+                *old = Field::new(format!("{first} {last}"), JOINED, said);
+                self.name_part = None;
+            }
+            (Some(old), _) => {
+                let old_words: Vec<String> = old.value.split(' ').map(str::to_lowercase).collect();
+                let restates = new
+                    .value
+                    .split(' ')
+                    .all(|w| old_words.contains(&w.to_lowercase()));
+                let stronger = new.confidence >= old.confidence || correction;
+                if (restates && old.confidence >= new.confidence && new.confidence > DOUBTED)
+                    || (!restates && !stronger && new.confidence > DOUBTED)
+                {
+                    return;
+                }
+                *old = new;
+                self.name_part = part;
+            }
+            (None, _) => {
+                self.name = Some(new);
+                self.name_part = part;
+            }
+        }
     }
 }
 
 /// Later overrides earlier, except a restatement (`restates(old, new)`) that is less sure
-/// than what we have, which only confirms it; unless it is doubted ([`DOUBTED`]).
-fn merge<T>(slot: &mut Option<Field<T>>, new: Option<Field<T>>, restates: impl Fn(&T, &T) -> bool) {
+/// than what we have, which only confirms it; unless it is doubted ([`DOUBTED`]) or said as a
+/// correction.
+fn merge<T>(
+    slot: &mut Option<Field<T>>,
+    new: Option<Field<T>>,
+    correction: bool,
+    restates: impl Fn(&T, &T) -> bool,
+) {
     let Some(new) = new else { return };
     match slot {
         Some(old)
             if restates(&old.value, &new.value)
                 && old.confidence >= new.confidence
-                && new.confidence > DOUBTED => {}
+                && new.confidence > DOUBTED
+                && !correction => {}
         _ => *slot = Some(new),
     }
 }
@@ -147,19 +238,30 @@ mod tests {
             service: Some(Field::new("Drain cleaning".into(), 0.9, "drain")),
             date: Some(Field::new(date(2025, 3, 18), 0.9, "Tuesday")),
             time: Some(Field::new(time(15, 0, 0, 0), 0.95, "3 pm")),
+            ..Default::default()
         }
     }
 
     #[test]
     fn books_only_when_every_required_field_is_sure() {
-        let details = complete().booking(0.8).unwrap();
+        let details = complete().booking(0.8, "Service call").unwrap();
         assert_eq!(details.name, "John Smith");
         assert_eq!(details.email, None, "an uncertain email is left out");
         let mut facts = complete();
         facts.time.as_mut().unwrap().confidence = 0.6;
         facts.name = None;
-        assert_eq!(facts.booking(0.8), Err(vec!["name", "time"]));
-        assert_eq!(CallFacts::default().booking(0.8).unwrap_err().len(), 6);
+        assert_eq!(facts.booking(0.8, "Service call"), Err(vec!["name", "time"]));
+        assert_eq!(
+            CallFacts::default()
+                .booking(0.8, "Service call")
+                .unwrap_err()
+                .len(),
+            5
+        );
+        let mut facts = complete();
+        facts.service = None;
+        let details = facts.booking(0.8, "Service call").unwrap();
+        assert_eq!(details.service, "Service call", "no service named: the default");
     }
 
     #[test]
@@ -181,13 +283,36 @@ mod tests {
         });
         assert_eq!(facts.date.as_ref().unwrap().value, date(2025, 3, 20));
         facts.absorb(CallFacts {
-            name: Some(Field::new("Mike".into(), 0.5, "Mike")),
+            name: Some(Field::new("Marco Ruiz".into(), 0.85, "Marco Ruiz")),
             ..Default::default()
         });
         assert_eq!(
             facts.name.as_ref().unwrap().value,
-            "Mike",
-            "a different name is a correction"
+            "John Smith",
+            "a less sure different name is somebody else"
         );
+        facts.absorb(CallFacts {
+            name: Some(Field::new("Jon Smyth".into(), 0.85, "Jon Smyth")),
+            correction: true,
+            ..Default::default()
+        });
+        assert_eq!(facts.name.as_ref().unwrap().value, "Jon Smyth", "a correction");
+    }
+
+    #[test]
+    fn first_and_last_names_said_apart_are_joined() {
+        let mut facts = CallFacts::default();
+        facts.absorb(CallFacts {
+            name: Some(Field::new("Ines".into(), 0.6, "Ines")),
+            name_part: Some(NamePart::First),
+            ..Default::default()
+        });
+        facts.absorb(CallFacts {
+            name: Some(Field::new("Duarte".into(), 0.6, "Duarte")),
+            name_part: Some(NamePart::Last),
+            ..Default::default()
+        });
+        let name = facts.name.unwrap();
+        assert_eq!((name.value.as_str(), name.confidence), ("Ines Duarte", JOINED));
     }
 }

@@ -3,7 +3,7 @@
 use std::sync::LazyLock;
 
 use super::pattern::Pattern;
-use super::rules::{CONDITIONS, GROUPS, RULES};
+use super::rules::{BLOCK_ANYWHERE, BLOCK_BEFORE, GROUPS, IF_ASIDE, RULES};
 use super::words::Sentence;
 
 /// The actions the agent can commit to in words. PersonaPlex cannot call tools, so these are
@@ -12,13 +12,25 @@ use super::words::Sentence;
 pub enum Intent {
     CheckAvailability,
     Book,
+    /// Moving an appointment to another time ("I'll move your visit to Friday").
+    Reschedule,
     Cancel,
 }
 
-/// The rule and condition tables compiled once for the process.
+/// How far before a commitment an offer or refusal word still governs it ("I'd be happy to
+/// go ahead and book that"): about a clause.
+const BLOCK_WINDOW: usize = 6;
+
+/// The rule and blocker tables compiled once for the process.
 struct Compiled {
     rules: Vec<(Intent, Pattern)>,
-    conditions: Vec<Pattern>,
+    anywhere: Vec<Pattern>,
+    before: Vec<Pattern>,
+    if_aside: Vec<Pattern>,
+}
+
+fn compile(table: &[&str]) -> Vec<Pattern> {
+    table.iter().map(|p| Pattern::compile(p, GROUPS)).collect()
 }
 
 static COMPILED: LazyLock<Compiled> = LazyLock::new(|| Compiled {
@@ -26,33 +38,53 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| Compiled {
         .iter()
         .map(|r| (r.intent, Pattern::compile(r.pattern, GROUPS)))
         .collect(),
-    conditions: CONDITIONS
-        .iter()
-        .map(|c| Pattern::compile(c, GROUPS))
-        .collect(),
+    anywhere: compile(BLOCK_ANYWHERE),
+    before: compile(BLOCK_BEFORE),
+    if_aside: compile(IF_ASIDE),
 });
+
+/// Whether a commitment found at `start..end` is undone by the words around it: a condition
+/// anywhere, an offer or refusal shortly before it, or an "if" after it that is not an aside.
+fn blocked(words: &[&str], start: usize, end: usize) -> bool {
+    let c = &*COMPILED;
+    if c.anywhere.iter().any(|p| p.find(words).is_some()) {
+        return true;
+    }
+    let window = &words[start.saturating_sub(BLOCK_WINDOW)..start];
+    if c.before.iter().any(|p| p.find(window).is_some()) {
+        return true;
+    }
+    words[end..].iter().enumerate().any(|(k, w)| {
+        *w == "if" && {
+            let rest = &words[end + k + 1..];
+            !c.if_aside
+                .iter()
+                .any(|p| p.find(rest).is_some_and(|(s, _)| s == 0))
+        }
+    })
+}
 
 /// The intents a sentence commits to, in the order they are said, each at most once.
 ///
-/// Questions commit to nothing ("would you like me to book that?"). Booking and cancelling
-/// also need an unconditional sentence (see [`CONDITIONS`]); checking availability is
+/// Questions commit to nothing ("would you like me to book that?"). Booking, moving and
+/// cancelling also need an unblocked sentence (see [`blocked`]); checking availability is
 /// read-only and harmless, so "let me check if Tuesday is open" counts despite its "if".
 pub fn detect(sentence: &Sentence) -> Vec<Intent> {
     if sentence.question {
         return Vec::new();
     }
     let words = sentence.lower();
-    let conditional = COMPILED.conditions.iter().any(|c| c.find(&words).is_some());
     let mut found: Vec<(usize, Intent)> = Vec::new();
     for (intent, pattern) in &COMPILED.rules {
-        if conditional && *intent != Intent::CheckAvailability {
+        let Some((start, end)) = pattern.find(&words) else {
+            continue;
+        };
+        if *intent != Intent::CheckAvailability && blocked(&words, start, end) {
             continue;
         }
-        if let Some((start, _)) = pattern.find(&words) {
-            match found.iter_mut().find(|(_, i)| i == intent) {
-                Some(entry) => entry.0 = entry.0.min(start),
-                None => found.push((start, *intent)),
-            }
+        match found.iter_mut().find(|(_, i)| i == intent) {
+            Some(entry) => entry.0 = entry.0.min(start),
+            None => found.push((start, *intent)),
         }
     }
     found.sort_by_key(|(start, _)| *start);

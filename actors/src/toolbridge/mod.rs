@@ -27,6 +27,7 @@ pub mod name;
 pub mod numbers;
 pub mod pattern;
 pub mod phone;
+pub mod problem;
 pub mod rules;
 pub mod service;
 pub mod state;
@@ -34,7 +35,8 @@ pub mod time;
 pub mod words;
 
 pub use extractor::Extractor;
-pub use facts::{CallFacts, Field};
+pub use facts::{CallFacts, Field, NamePart};
+pub use service::ServiceSpec;
 pub use intent::Intent;
 pub use state::{BridgeAction, ToolBridgeState};
 
@@ -46,8 +48,52 @@ pub const BOOKING_THRESHOLD: f32 = 0.8;
 /// What the extractor needs to know about the business and the call.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExtractionContext {
-    /// The business's service names, exactly as configured; bookings use these spellings.
-    pub services: Vec<String>,
+    /// The business's own name: its words are never the caller's name.
+    pub business_name: String,
+    /// The business's services, names exactly as configured; bookings use these spellings.
+    pub services: Vec<ServiceSpec>,
+    /// Booked when the caller's problem matches no configured service.
+    pub default_service: String,
     /// Today in the business's time zone: relative dates ("tomorrow", "Tuesday") resolve to it.
     pub call_date: jiff::civil::Date,
+    /// Earliest opening and latest closing time of the week: "at nine" means 9 AM when 9 PM is
+    /// after closing.
+    pub hours: (jiff::civil::Time, jiff::civil::Time),
 }
+
+impl ExtractionContext {
+    /// A context with the usual defaults (open 8 to 6, "Service call"), for tests and tools.
+    pub fn new(services: &[&str], call_date: jiff::civil::Date) -> Self {
+        ExtractionContext {
+            business_name: String::new(),
+            services: services.iter().map(|s| ServiceSpec::named(*s)).collect(),
+            default_service: DEFAULT_SERVICE.to_string(),
+            call_date,
+            hours: (jiff::civil::time(8, 0, 0, 0), jiff::civil::time(18, 0, 0, 0)),
+        }
+    }
+}
+
+impl ExtractionContext {
+    /// The context for a call to `business` on `today` (in the business's zone).
+    pub fn for_business(business: &crate::booking::business::Business, today: jiff::civil::Date) -> Self {
+        let days = business.hours.days();
+        let open_close = days.iter().filter_map(|(_, h)| h.open_close());
+        let hours = open_close.fold(None, |acc: Option<(jiff::civil::Time, jiff::civil::Time)>, (o, c)| {
+            Some(match acc {
+                None => (o, c),
+                Some((a, b)) => (a.min(o), b.max(c)),
+            })
+        });
+        let mut ctx = ExtractionContext::new(&[], today);
+        ctx.business_name = business.name.clone();
+        ctx.services = business.services.iter().map(|s| ServiceSpec::named(s.name.clone())).collect();
+        if let Some(hours) = hours {
+            ctx.hours = hours;
+        }
+        ctx
+    }
+}
+
+/// What is booked when no configured service fits what the caller described.
+pub const DEFAULT_SERVICE: &str = "Service call";

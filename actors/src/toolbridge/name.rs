@@ -1,228 +1,346 @@
-//! The caller's name as the agent reads it back: "so that's John Smith", "I have your name
-//! as Maria Garcia", "thank you, John".
+//! The caller's name as the agent reads it back.
 //!
-//! Decision: a first name alone is never enough to book. It is kept (at a confidence below
-//! the threshold) because it may confirm a full name said earlier, but a booking under
-//! "John" cannot be found again or told apart from other Johns. A name is one to four
-//! capitalised words right after a cue phrase; the agent's own name ("my name is Sarah") has
-//! no cue and is ignored.
+//! Found by structure, not by phrase: a name is a run of one to four capitalised words (with
+//! apostrophes and hyphens; spelled letters "N-O-V-A-K" count as one word) that are not
+//! weekdays, months, street words, the business's own words or everyday words. Where the run
+//! stands decides how sure we are:
+//!
+//! * after a cue that says it is the caller's name ("I have your name as", "under", "name,"):
+//!   sure;
+//! * after a weaker cue ("that's", "thanks", "for"), alone as a sentence ("Tobias Lind."), or
+//!   set off by pauses in a read-back list ("So Dana Whitfield, 14 Ash Lane, ..."): sure enough
+//!   when it is a full name;
+//! * anywhere else: a guess, kept below the booking threshold.
+//!
+//! A first name alone is never enough to book: it cannot be found again or told apart from
+//! other Johns. It is kept (below the threshold) because it may confirm a full name said
+//! earlier, or combine with a "last name is ..." said later. Names after the agent introducing
+//! itself ("this is Sam"), or of people who are not the caller ("our technician Marco Ruiz")
+//! are not taken.
 
 use std::sync::LazyLock;
 
 use super::address::is_street_suffix;
+use super::calendar::is_month;
 use super::date::weekday;
-use super::facts::Field;
+use super::facts::{Field, NamePart};
 use super::pattern::Pattern;
 use super::words::Sentence;
 
-/// "your name as", "down as": the agent is plainly reading the caller's name back.
+/// Cues that plainly introduce the caller's name.
 #[rustfmt::skip]
 const STRONG_CUES: &[&str] = &[
-    "your|the name is|as", "your|the name's", "name down as", "under the name",
-    "booked|booking|it under", "down as", "have|got you as", "full name is|as",
+    "your|the name is|as|was", "your|the name's", "name down as", "under the name", "under",
+    "booked|booking|it|that|this|appointment|reservation under", "down as", "have|got you as",
+    "full name is|as", "name", "name is", "name's", "i have you as", "i've got you as",
+    "we have you as", "and you're", "and you are", "spelled", "spelt", "that's spelled",
 ];
-/// "that's", "thank you": names follow these, but so do other words.
+/// Cues that often come before a name, but before other words too.
 #[rustfmt::skip]
 const WEAK_CUES: &[&str] = &[
-    "that's|it's", "thank you", "thanks", "great|perfect|okay|alright|wonderful", "got it",
-    "i have", "i've got",
+    "that's|it's|that|is", "thank you", "thanks", "great|perfect|okay|ok|alright|wonderful|excellent|lovely|awesome|cool|sure|right",
+    "got it", "i have", "i've got", "so", "for", "and", "hi|hello|hey", "mr|mrs|ms|miss|dr|mister",
+    "confirming", "confirm", "okay so", "alright so", "so that's", "and that's", "with",
 ];
-/// Cues said after the name, which then opens the sentence: "Helen Park, thank you."
-const TRAILING_CUES: &[&str] = &["thank you", "thanks", "got it", "is that right|correct"];
+/// Cues that say the next name is only a first or only a last name.
+const FIRST_CUES: &[&str] = &["first name is|was|'s", "first name", "first name's"];
+const LAST_CUES: &[&str] = &[
+    "last|family name is|was|'s",
+    "last|family name",
+    "surname is|was|'s",
+    "surname",
+    "last name's",
+];
+/// The agent introducing itself, or people who are not the caller.
+#[rustfmt::skip]
+const NOT_CALLER: &[&str] = &[
+    "this is", "my name is", "my name's", "i'm", "i am", "speaking with", "you've reached",
+    "technician", "tech", "plumber", "electrician", "our", "colleague", "manager", "owner",
+    "doctor", "dr", "hygienist", "stylist", "groomer", "mechanic", "vet", "veterinarian",
+    "dentist", "specialist", "crew", "inspector", "cleaner", "my", "calling", "welcome to",
+    "from", "at", "on", "in", "of", "to", "near", "by", "named", "called", "assistant",
+];
+/// Trailing cues that make a name opening the sentence a read-back: "Helen Park, thank you."
+const TRAILING_CUES: &[&str] = &["thank you", "thanks", "got it", "is that right|correct", "right", "correct"];
+/// Words that may stand around a name said alone ("Okay, Tobias Lind, got it.").
+#[rustfmt::skip]
+const FILLER: &[&str] = &[
+    "okay", "ok", "alright", "so", "and", "great", "perfect", "thanks", "thank", "you", "got",
+    "it", "right", "correct", "is", "that", "yes", "yep", "sure", "wonderful", "lovely", "oh",
+    "um", "uh", "and", "the", "name", "awesome", "excellent", "mhm",
+];
 
-const FULL_STRONG: f32 = 0.95;
-const FULL_WEAK: f32 = 0.85;
-const FIRST_STRONG: f32 = 0.6;
-const FIRST_WEAK: f32 = 0.5;
+const STRONG_FULL: f32 = 0.95;
+const WEAK_FULL: f32 = 0.85;
+const STRONG_SINGLE: f32 = 0.6;
+const WEAK_SINGLE: f32 = 0.5;
+/// A full name with nothing around it saying whose it is.
+const GUESS: f32 = 0.5;
 const CONFLICT: f32 = super::facts::DOUBTED;
 /// Longest name taken: "Maria de la Cruz Lopez" is rare; longer runs are not names.
 const MAX_WORDS: usize = 4;
 
-/// Capitalised words that follow cues but are not names.
+/// Capitalised words that are not names: sentence openers, courtesy words, parts of the day,
+/// and the like. Everything else capitalised may be a name.
 #[rustfmt::skip]
 const NOT_NAMES: &[&str] = &[
-    "i", "i'm", "i'll", "i've", "let", "we", "we'll", "you", "your", "and", "so", "is", "it",
-    "it's", "please", "okay", "yes", "no", "sir", "ma'am", "that", "the", "a", "an", "for", "our",
-    "great", "perfect", "thanks", "thank", "today", "tomorrow", "tonight", "morning", "afternoon",
-    "evening", "january", "february", "march", "april", "may", "june", "july", "august",
-    "september", "october", "november", "december", "apartment", "apt", "unit", "suite", "north",
-    "south", "east", "west", "noon",
+    "i", "i'm", "i'll", "i've", "i'd", "let", "let's", "we", "we'll", "we're", "we've", "you",
+    "you're", "you'll", "your", "and", "so", "is", "it", "it's", "please", "okay", "ok", "yes",
+    "no", "sir", "ma'am", "that", "that's", "the", "a", "an", "for", "our", "great", "perfect",
+    "thanks", "thank", "today", "tomorrow", "tonight", "morning", "afternoon", "evening", "noon",
+    "apartment", "apt", "unit", "suite", "north", "south", "east", "west", "northeast",
+    "northwest", "southeast", "southwest", "alright", "all", "right", "sure", "wonderful",
+    "excellent", "lovely", "awesome", "cool", "got", "oh", "um", "uh", "hmm", "hi", "hello",
+    "hey", "good", "well", "now", "then", "also", "just", "one", "two", "three", "four", "five",
+    "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "am", "pm", "a.m", "p.m",
+    "next", "this", "last", "first", "second", "third", "fourth", "fifth", "email", "e-mail",
+    "phone", "number", "address", "name", "street", "avenue", "road", "dot", "com", "at",
+    "gmail", "yahoo", "hotmail", "outlook", "icloud", "net", "org", "what", "when", "where",
+    "which", "who", "how", "why", "can", "could", "would", "should", "will", "shall", "may",
+    "might", "must", "do", "does", "did", "have", "has", "had", "be", "been", "was", "were",
+    "are", "there", "here", "then", "than", "but", "or", "if", "as", "of", "on", "in", "to",
+    "with", "by", "from", "up", "out", "about", "over", "after", "before", "between", "into",
+    "mr", "mrs", "ms", "miss", "dr", "mister", "absolutely", "certainly", "definitely",
+    "fantastic", "nice", "sounds", "looks", "see", "yeah", "yup", "nope", "sorry", "pardon",
+    "welcome", "hold", "wait", "actually", "anyway", "anything", "everything", "nothing",
+    "something", "someone", "anyone", "everyone", "no-one", "nobody", "let me", "bye",
+    "goodbye", "confirmed", "booked", "scheduled", "done", "set", "appointment", "visit",
+    "service", "repair", "cleaning", "technician", "tech", "area", "code", "zip", "county",
+    "city", "state", "usa", "us", "america", "apartment", "floor", "building", "lot", "box",
+    "po", "p.o", "route", "highway", "interstate", "christmas", "thanksgiving", "easter",
+    "holiday", "weekend", "weekday", "week", "month", "year", "day", "days", "hour", "hours",
+    "minute", "minutes", "mhm", "ah", "er", "ahh", "oops", "whoops", "correction",
+    "otherwise", "also", "again", "once", "twice", "spelled", "spelt", "like", "as", "in",
 ];
-const TITLES: &[&str] = &["mr", "mrs", "ms", "miss", "dr", "mister"];
+const TITLES: &[&str] = &["mr", "mrs", "ms", "miss", "dr", "mister", "mx"];
 
-static CUES: LazyLock<Vec<(Pattern, bool)>> = LazyLock::new(|| {
-    let strong = STRONG_CUES.iter().map(|c| (Pattern::compile(c, &[]), true));
-    strong
-        .chain(WEAK_CUES.iter().map(|c| (Pattern::compile(c, &[]), false)))
-        .collect()
-});
-static TRAILING: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
-    TRAILING_CUES
-        .iter()
-        .map(|c| Pattern::compile(c, &[]))
-        .collect()
-});
-
-/// A name opening the sentence, set off by a pause and followed by a trailing cue.
-fn leading_name(s: &Sentence, words: &[&str], service_words: &[String]) -> Option<String> {
-    let (name, end, _) = name_at(s, 0, service_words)?;
-    let paused = s.words[end - 1].pause_after;
-    let cued = TRAILING
-        .iter()
-        .any(|c| c.find(&words[end..]).is_some_and(|(start, _)| start == 0));
-    (paused && cued).then_some(name)
+fn compile(table: &[&str]) -> Vec<Pattern> {
+    table.iter().map(|c| Pattern::compile(c, &[])).collect()
 }
 
-/// Whether a word can be part of a name (given the business's own service words).
-fn name_word(text: &str, lower: &str, service_words: &[String]) -> bool {
+static STRONG: LazyLock<Vec<Pattern>> = LazyLock::new(|| compile(STRONG_CUES));
+static WEAK: LazyLock<Vec<Pattern>> = LazyLock::new(|| compile(WEAK_CUES));
+static FIRST: LazyLock<Vec<Pattern>> = LazyLock::new(|| compile(FIRST_CUES));
+static LAST: LazyLock<Vec<Pattern>> = LazyLock::new(|| compile(LAST_CUES));
+static NOT_THEIRS: LazyLock<Vec<Pattern>> = LazyLock::new(|| compile(NOT_CALLER));
+static TRAILING: LazyLock<Vec<Pattern>> = LazyLock::new(|| compile(TRAILING_CUES));
+
+/// A phrase of `table` that ends exactly at word `end`.
+fn ends_at(table: &[Pattern], words: &[&str], end: usize) -> bool {
+    (0..end).any(|start| {
+        table
+            .iter()
+            .any(|p| p.find(&words[start..end]) == Some((0, end - start)))
+    })
+}
+
+/// A phrase of `table` that starts exactly at word `start`.
+fn starts_at(table: &[Pattern], words: &[&str], start: usize) -> bool {
+    table
+        .iter()
+        .any(|p| p.find(&words[start..]).is_some_and(|(s, _)| s == 0))
+}
+
+/// Whether a word can be part of a name, given the business's own words (`stop`).
+fn name_word(text: &str, lower: &str, stop: &[String]) -> bool {
     let capital = text.chars().next().is_some_and(char::is_uppercase);
-    let letters = text
-        .chars()
-        .all(|c| c.is_alphabetic() || c == '\'' || c == '-');
+    let letters = text.chars().all(|c| c.is_alphabetic() || c == '\'' || c == '-')
+        && text.chars().filter(|c| c.is_alphabetic()).count() >= 2;
     capital
         && letters
         && !NOT_NAMES.contains(&lower)
         && weekday(lower).is_none()
         && !is_street_suffix(lower)
-        && !service_words.iter().any(|w| w == lower)
+        && !stop.iter().any(|w| w == lower)
 }
 
-/// The name that starts at word `i`, after an optional title. Returns (name, end, titled).
-fn name_at(s: &Sentence, mut i: usize, service_words: &[String]) -> Option<(String, usize, bool)> {
-    let titled = s
-        .words
-        .get(i)
-        .is_some_and(|w| TITLES.contains(&w.lower.as_str()));
-    i += usize::from(titled);
-    let start = i;
-    while i < s.words.len() && i - start < MAX_WORDS {
-        let w = &s.words[i];
-        if !name_word(&w.text, &w.lower, service_words) {
-            break;
-        }
-        i += 1;
-        if w.pause_after {
-            break;
-        }
-    }
-    // "That's Oak Street": a street name is not a person.
-    let next_is_street =
-        s.words.get(i).is_some_and(|w| is_street_suffix(&w.lower)) && !s.words[i - 1].pause_after;
-    (i > start && !next_is_street).then(|| (s.said(start, i), i, titled))
+/// A single capital letter, as in a spelled name ("N", "O", "V", "A", "K").
+fn letter(text: &str) -> bool {
+    text.len() == 1 && text.chars().all(|c| c.is_ascii_uppercase())
 }
 
-/// The caller's name in a sentence. `service_words` are the lower-case words of the
-/// business's services, so "that's Drain cleaning" is not a person.
-pub fn extract(s: &Sentence, service_words: &[String]) -> Option<Field<String>> {
-    let words = s.lower();
-    let mut found: Vec<Field<String>> = Vec::new();
-    for (cue, strong) in CUES.iter() {
-        let Some((_, end)) = cue.find(&words) else {
-            continue;
-        };
-        if words.get(end.wrapping_sub(3)) == Some(&"my")
-            || words.get(end.wrapping_sub(2)) == Some(&"my")
-        {
-            continue; // "my name is Sarah": the agent introducing itself.
+/// One name-like run of words in a sentence.
+#[derive(Debug, Clone, PartialEq)]
+struct Run {
+    /// The name as it should be written ("Dana Whitfield", "Novak" for "N-O-V-A-K").
+    text: String,
+    words: usize,
+    start: usize,
+    end: usize,
+    titled: bool,
+}
+
+/// Every run of name words (and spelled words) in a sentence.
+fn runs(s: &Sentence, stop: &[String]) -> Vec<Run> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < s.words.len() {
+        let titled = TITLES.contains(&s.words[i].lower.as_str()) && i + 1 < s.words.len();
+        let start = i;
+        let mut j = i + usize::from(titled);
+        let mut parts: Vec<String> = Vec::new();
+        while j < s.words.len() && parts.len() < MAX_WORDS {
+            let w = &s.words[j];
+            // Spelled letters: "N-O-V-A-K" or "N O V A K" is one word.
+            if letter(&w.text) {
+                let mut k = j;
+                let mut spelled = String::new();
+                while k < s.words.len() && letter(&s.words[k].text) {
+                    spelled.push_str(&s.words[k].text);
+                    k += 1;
+                    if s.words[k - 1].pause_after {
+                        break;
+                    }
+                }
+                if spelled.len() < 2 {
+                    break;
+                }
+                let mut word = spelled.to_lowercase();
+                word[..1].make_ascii_uppercase();
+                // "Novak, N-O-V-A-K": the spelling confirms the word said just before it.
+                if parts.last().is_some_and(|p| p.eq_ignore_ascii_case(&word)) {
+                    j = k;
+                    break;
+                }
+                parts.push(word);
+                j = k;
+                if s.words[k - 1].pause_after {
+                    break;
+                }
+                continue;
+            }
+            // "March 14th" is a date; "April Jones" is a person.
+            let dated = is_month(&w.lower)
+                && s.words.get(j + 1).is_some_and(|n| {
+                    n.text.starts_with(|c: char| c.is_ascii_digit())
+                        || super::numbers::ordinal(&[n.lower.as_str()]).is_some()
+                        || n.lower == "the"
+                });
+            if dated || !name_word(&w.text, &w.lower, stop) {
+                break;
+            }
+            // "Anne-Marie": the parts of a hyphenated name stay one word.
+            match parts.last_mut() {
+                Some(last) if j > 0 && s.words[j - 1].hyphen_after => {
+                    last.push('-');
+                    last.push_str(&w.text);
+                }
+                _ => parts.push(w.text.clone()),
+            }
+            j += 1;
+            if w.pause_after {
+                break;
+            }
         }
-        let Some((name, _, titled)) = name_at(s, end, service_words) else {
-            continue;
-        };
-        let full = name.split(' ').count() >= 2 && !titled;
-        let confidence = match (full, strong) {
-            (true, true) => FULL_STRONG,
-            (true, false) => FULL_WEAK,
-            (false, true) => FIRST_STRONG,
-            (false, false) => FIRST_WEAK,
-        };
-        if !found.iter().any(|f| f.value == name) {
-            found.push(Field::new(name.clone(), confidence, name));
-        }
-    }
-    if let Some(name) =
-        leading_name(s, &words, service_words).filter(|n| !found.iter().any(|f| f.value == *n))
-    {
-        let confidence = if name.contains(' ') {
-            FULL_WEAK
+        // "That's Oak Street": a street name is not a person.
+        let street_next = s.words.get(j).is_some_and(|w| is_street_suffix(&w.lower))
+            && j > 0
+            && !s.words[j - 1].pause_after;
+        if !parts.is_empty() && !street_next {
+            out.push(Run {
+                words: parts.len(),
+                text: parts.join(" "),
+                start,
+                end: j,
+                titled,
+            });
+            i = j;
         } else {
-            FIRST_WEAK
-        };
-        found.push(Field::new(name.clone(), confidence, name));
+            i = j.max(i + 1);
+        }
     }
-    // The longest reading wins ("John Smith" over "John" found by a weaker cue); names that
-    // do not contain each other are a conflict.
-    found.sort_by_key(|f| std::cmp::Reverse(f.value.len()));
-    let mut best = found.first()?.clone();
-    let best_words: Vec<&str> = best.value.split(' ').collect();
-    if found
+    out
+}
+
+/// The run with nothing but courtesy words around it: "Tobias Lind." or "Okay, Tobias Lind,
+/// got it."
+fn alone(words: &[&str], run: &Run) -> bool {
+    let around = words[..run.start].iter().chain(&words[run.end..]);
+    around.clone().all(|w| FILLER.contains(w)) && around.count() <= 4
+}
+
+/// Whether the sentence reads back other details too (a list: name, address, phone, date).
+fn readback_list(s: &Sentence) -> bool {
+    let digits = s
+        .words
         .iter()
-        .any(|f| !f.value.split(' ').all(|w| best_words.contains(&w)))
-    {
-        best.confidence = CONFLICT;
-    } else {
-        best.confidence = found
-            .iter()
-            .map(|f| f.confidence)
-            .fold(best.confidence, f32::max);
+        .any(|w| w.text.chars().any(|c| c.is_ascii_digit()));
+    let numbers = s
+        .words
+        .iter()
+        .filter(|w| super::numbers::is_number_word(&w.lower))
+        .count();
+    let dated = s.words.iter().any(|w| weekday(&w.lower).is_some() || is_month(&w.lower));
+    let streets = s.words.iter().any(|w| is_street_suffix(&w.lower));
+    digits || numbers >= 3 || dated || streets
+}
+
+/// The caller's name in a sentence, and whether it was said as a first or last name only.
+/// `stop` holds the business's own lower-case words (its name and services), so "that's Drain
+/// Cleaning" or "thanks for calling Harbor Dental" are not people.
+pub fn extract(s: &Sentence, stop: &[String]) -> Option<(Field<String>, Option<NamePart>)> {
+    let words = s.lower();
+    let mut found: Vec<(Field<String>, bool, Option<NamePart>)> = Vec::new();
+    for run in runs(s, stop) {
+        if ends_at(&NOT_THEIRS, &words, run.start) {
+            continue;
+        }
+        let full = run.words >= 2 && !run.titled;
+        let strong = ends_at(&STRONG, &words, run.start);
+        let part = if ends_at(&FIRST, &words, run.start) {
+            Some(NamePart::First)
+        } else if ends_at(&LAST, &words, run.start) {
+            Some(NamePart::Last)
+        } else {
+            None
+        };
+        let paused = s.words[run.end - 1].pause_after || run.end == s.words.len();
+        let weak = ends_at(&WEAK, &words, run.start)
+            || run.titled
+            || alone(&words, &run)
+            || (run.start == 0 && paused && starts_at(&TRAILING, &words, run.end))
+            || (paused && readback_list(s));
+        let confidence = match (full, strong, weak) {
+            (true, true, _) => STRONG_FULL,
+            (true, false, true) => WEAK_FULL,
+            (true, false, false) => GUESS,
+            (false, true, _) => STRONG_SINGLE,
+            (false, false, true) => WEAK_SINGLE,
+            (false, false, false) => continue,
+        };
+        let field = Field::new(run.text.clone(), confidence, s.said(run.start, run.end));
+        let cued = strong || weak;
+        if !found.iter().any(|(f, _, _)| f.value == field.value) {
+            found.push((field, cued, part));
+        }
     }
-    Some(best)
+    // "First name Ines, last name Duarte": one full name.
+    let first = found.iter().find(|(_, _, p)| *p == Some(NamePart::First));
+    let last = found.iter().find(|(_, _, p)| *p == Some(NamePart::Last));
+    if let (Some((first, _, _)), Some((last, _, _))) = (first, last) {
+        let value = format!("{} {}", first.value, last.value);
+        return Some((Field::new(value.clone(), STRONG_FULL, value), None));
+    }
+    // The surest reading wins, then the longest ("John Smith" over "John"); names that do not
+    // contain each other, both said as the caller's, are a conflict.
+    found.sort_by(|(a, _, _), (b, _, _)| {
+        b.confidence
+            .total_cmp(&a.confidence)
+            .then(b.value.len().cmp(&a.value.len()))
+    });
+    let (mut best, _, part) = found.first()?.clone();
+    let best_words: Vec<&str> = best.value.split(' ').collect();
+    let rival = found.iter().skip(1).any(|(f, cued, _)| {
+        *cued
+            && f.confidence >= WEAK_FULL
+            && !f.value.split(' ').all(|w| best_words.contains(&w))
+    });
+    if rival {
+        best.confidence = CONFLICT;
+    }
+    Some((best, part))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn name(text: &str) -> Option<(String, f32)> {
-        let services = vec!["drain".to_string(), "cleaning".to_string()];
-        extract(&Sentence::parse(text), &services).map(|f| (f.value, f.confidence))
-    }
-
-    #[test]
-    fn full_names_read_back() {
-        assert_eq!(
-            name("So that's John Smith at 42 Oak Street."),
-            Some(("John Smith".into(), FULL_WEAK))
-        );
-        assert_eq!(
-            name("I have your name as Maria Garcia, is that right?"),
-            Some(("Maria Garcia".into(), FULL_STRONG))
-        );
-        assert_eq!(
-            name("Okay, I've got you down as Sean O'Brien."),
-            Some(("Sean O'Brien".into(), FULL_STRONG))
-        );
-        assert_eq!(
-            name("Alright, so I have Jennifer Kim, 555 234 8765."),
-            Some(("Jennifer Kim".into(), FULL_WEAK))
-        );
-        assert_eq!(
-            name("Helen Park, thank you."),
-            Some(("Helen Park".into(), FULL_WEAK))
-        );
-    }
-
-    #[test]
-    fn first_names_and_titles_are_not_enough() {
-        assert_eq!(name("Thank you, John."), Some(("John".into(), FIRST_WEAK)));
-        assert_eq!(
-            name("Thanks, Mr. Smith."),
-            Some(("Smith".into(), FIRST_WEAK))
-        );
-        assert_eq!(
-            name("Your name is John, right?"),
-            Some(("John".into(), FIRST_STRONG))
-        );
-    }
-
-    #[test]
-    fn things_that_are_not_names() {
-        assert_eq!(name("Hi, my name is Sarah Jones, how can I help?"), None);
-        assert_eq!(name("So that's Tuesday at 3 pm."), None);
-        assert_eq!(name("That's Oak Street, right?"), None);
-        assert_eq!(name("Thanks for calling Acme Plumbing."), None);
-        assert_eq!(name("That's Drain Cleaning then."), None);
-        assert_eq!(name("that's great"), None);
-        assert_eq!(name("I have Tuesday at 1 pm open."), None);
-        assert_eq!(name("Great, thank you."), None);
-    }
-}
+#[path = "name_tests.rs"]
+mod tests;

@@ -1,12 +1,19 @@
-//! The phrases that show the agent committing to an action, as data.
+//! The shapes of the agent's commitments, as data.
+//!
+//! A commitment is a first-person statement that the agent is doing something *now*: "I'll
+//! pencil you in", "I'm adding that to the schedule", "you're down for Tuesday at nine", "I'll
+//! move your visit to Friday". A question, an offer ("I can book that") or a conditional ("if
+//! that works I can put you down") is not. The rules below describe the *structure* (a subject,
+//! room for adverbs, a verb of booking and what it needs after it) rather than whole phrases,
+//! so an agent that words it differently still matches. The pattern language is described in
+//! [`super::pattern`]; the blockers that undo a match are in [`super::intent`].
 //!
 //! Kept apart from the matching code so that tuning what triggers a tool call is an edit to a
-//! table, reviewed on its own, not a change to control flow. The pattern language is described
-//! in [`super::pattern`].
+//! table, reviewed on its own, not a change to control flow.
 
 use super::intent::Intent;
 
-/// One phrase family that signals an intent.
+/// One phrase shape that signals an intent.
 #[derive(Debug, Clone, Copy)]
 pub struct Rule {
     pub intent: Intent,
@@ -16,62 +23,188 @@ pub struct Rule {
 /// Named phrase groups shared by the rules. `""` makes a group optional.
 #[rustfmt::skip]
 pub const GROUPS: &[(&str, &[&str])] = &[
-    // The agent speaking about what it is about to do itself, now: not an offer ("I can"),
-    // not a question ("would you like me to").
-    ("commit", &[
-        "let me", "lemme", "let me just", "i'll", "i will", "i'll just", "i'm going to", "i am going to",
-        "i'm gonna", "i'm just going to", "let's", "we'll", "we will",
+    // The agent about to do something itself: not an offer ("I can"), not a question.
+    ("will", &[
+        "let me", "lemme", "let's", "let us", "i'll", "i will", "i'm going to", "i am going to",
+        "i'm gonna", "i am gonna", "we'll", "we will", "we're going to", "we are going to",
+        "we're gonna", "i'm about to", "i'm just going to", "i'm going to go ahead and",
     ]),
-    ("ahead", &["", "go ahead and", "just", "quickly", "now", "also"]),
-    ("done_ahead", &["", "gone ahead and", "just", "now", "already"]),
+    // The agent doing it as it speaks: "I'm adding", "we're booking".
+    ("am", &["i'm", "i am", "we're", "we are"]),
+    // The agent having done it: "I've booked", "I booked", "we've put you down".
+    ("did", &["i've", "i have", "we've", "we have", "i", "we", "i've just", "i just", "we just"]),
+    // Adverbs and fillers between the subject and the verb.
+    ("adv", &[
+        "", "go ahead and", "go on and", "just", "quickly", "now", "also", "right now", "actually",
+        "officially", "then", "try and", "try to", "gone ahead and", "already", "now gone ahead and",
+        "definitely", "going to", "gonna", "go ahead and just", "just go ahead and", "just quickly",
+    ]),
+    // What is being booked: the caller, the slot, the visit.
     ("obj", &[
-        "that", "this", "it", "you", "that appointment", "the appointment", "your appointment",
-        "that booking", "the booking", "everything", "that visit", "the visit", "you all",
+        "you", "that", "this", "it", "that in", "him", "her", "them", "everything", "you all",
+        "that appointment", "the appointment", "your appointment", "an appointment",
+        "that booking", "the booking", "your booking", "that visit", "the visit", "your visit",
+        "a visit", "that slot", "the slot", "that time", "that spot", "the spot", "that one",
+        "you guys", "you folks", "that for you", "this for you", "that service", "the service",
+        "that call", "the call", "the job", "that job", "that cleaning", "the cleaning",
+        "your cleaning", "that repair", "the repair", "that inspection", "the inspection",
+        "that time slot", "the time slot", "your spot", "your slot", "your time",
     ]),
-    ("schedule", &["schedule", "calendar", "availability", "books", "system"]),
-    ("i_am", &["i'm", "i am"]), ("i_have", &["i've", "i have"]),
-    ("you_are", &["you're", "you are"]),
+    // Where a booking is written down.
+    ("sched", &[
+        "schedule", "calendar", "books", "book", "system", "diary", "appointment book",
+        "route", "agenda", "roster", "docket", "board",
+    ]),
+    ("on_sched", &[
+        "on the schedule", "on our schedule", "on the calendar", "on our calendar", "on the books",
+        "on our books", "in the system", "in our system", "in the calendar", "in our calendar",
+        "in the schedule", "in our schedule", "on the route", "in the book", "in the books",
+        "on the board", "into the schedule", "into the system", "into the calendar",
+    ]),
+    // A person sent out to do the job.
+    ("worker", &[
+        "someone", "somebody", "a tech", "a technician", "our tech", "our technician", "the tech",
+        "the technician", "a plumber", "an electrician", "a crew", "our crew", "the crew",
+        "our team", "the team", "a team", "a specialist", "one of our techs",
+        "one of our technicians", "a pro", "an inspector", "a groomer", "a mechanic",
+        "a cleaner", "our cleaners", "a cleaning crew", "our guys", "a guy",
+    ]),
+    // "you're", "you are", "you've been": the caller's resulting state.
+    ("you_are", &["you're", "you are", "you've been", "you have been", "you're now", "you are now"]),
+    // "that's", "it's", "your appointment is": the slot's resulting state.
+    ("it_is", &[
+        "that's", "that is", "it's", "it is", "this is", "everything's", "everything is",
+        "that's now", "it's now", "your appointment is", "the appointment is", "your visit is",
+        "the visit is", "your booking is", "the booking is", "that appointment is",
+        "that has been", "that's been", "it's been", "it has been", "your appointment's",
+        "appointment's", "you're appointment is",
+    ]),
+    ("done", &[
+        "booked", "scheduled", "confirmed", "reserved", "locked in", "set", "all set",
+        "all booked", "all scheduled", "all confirmed", "penciled in", "pencilled in",
+        "booked in", "booked and confirmed", "on the schedule", "on the calendar", "on the books",
+        "officially booked", "now booked", "good to go", "all good to go", "squared away",
+        "all squared away", "taken care of", "all taken care of", "set up",
+    ]),
+    ("holder", &["i", "we", "i've", "we've"]),
+    ("have_got", &["have", "got", "'ve got", "have got", "now have", "now got"]),
+    // What moving an appointment is about.
+    ("thing", &[
+        "appointment", "visit", "booking", "service", "cleaning", "repair", "inspection",
+        "reservation", "slot", "time", "call", "job", "checkup", "check-up", "exam", "session",
+        "consultation", "estimate", "tune-up", "tune", "grooming",
+    ]),
+    ("your", &["your", "the", "that", "this", "the existing", "your existing"]),
 ];
 
-/// Every trigger phrase. Order does not matter: each intent is reported once per sentence.
+/// Every commitment shape. Order does not matter: each intent is reported once per sentence.
 #[rustfmt::skip]
 pub const RULES: &[Rule] = &[
-    // Booking: "let me book that for you", "I'll get that scheduled", "I'm booking that now",
-    // "let me put you down for ...", and after-the-fact claims ("you're all booked"), which
-    // the caller now believes, so the booking must really happen.
-    Rule { intent: Intent::Book, pattern: "{commit} {ahead} book|schedule|reserve" },
-    Rule { intent: Intent::Book, pattern: "{commit} {ahead} get|have {obj} booked|scheduled|reserved|confirmed|locked" },
-    Rule { intent: Intent::Book, pattern: "{commit} {ahead} get {obj} on the {schedule}" },
-    Rule { intent: Intent::Book, pattern: "{commit} {ahead} put|pencil|lock|slot you|that|this|it down|in" },
-    Rule { intent: Intent::Book, pattern: "{commit} {ahead} add you|that|this|it to the {schedule}" },
-    Rule { intent: Intent::Book, pattern: "{commit} {ahead} set {obj} up" },
-    Rule { intent: Intent::Book, pattern: "{i_am} {ahead} booking|scheduling|reserving" },
-    Rule { intent: Intent::Book, pattern: "booking|scheduling {obj} now|in" },
-    Rule { intent: Intent::Book, pattern: "{i_have} {done_ahead} booked|scheduled|reserved" },
-    Rule { intent: Intent::Book, pattern: "{you_are} all|now? booked|scheduled|confirmed" },
-    // Availability: looking something up before offering it.
-    Rule { intent: Intent::CheckAvailability, pattern: "{commit} {ahead} double? check" },
-    Rule { intent: Intent::CheckAvailability, pattern: "{commit} {ahead} see|look if|whether|what|when" },
-    Rule { intent: Intent::CheckAvailability, pattern: "{commit} {ahead} look|pull at|up? the|our? {schedule}" },
-    Rule { intent: Intent::CheckAvailability, pattern: "checking the|our? {schedule}" },
+    // --- Booking, about to do it: "let me book that", "I'll pencil you in", "I'll get you
+    // on the schedule", "let me lock that in", "I'll get a tech out to you Thursday".
+    Rule { intent: Intent::Book, pattern: "{will} {adv} book|schedule|reserve|secure|confirm" },
+    Rule { intent: Intent::Book, pattern: "{will} {adv} pencil|put|slot|squeeze|fit|lock|sign|write|jot|mark|block {obj} in|down|up|off|for|into" },
+    Rule { intent: Intent::Book, pattern: "{will} {adv} pencil|put|slot|squeeze|fit|write|jot|mark {obj} {on_sched}" },
+    Rule { intent: Intent::Book, pattern: "{will} {adv} add {obj} to|onto the|our|my {sched}" },
+    Rule { intent: Intent::Book, pattern: "{will} {adv} set {obj} up" },
+    Rule { intent: Intent::Book, pattern: "{will} {adv} set up your|the|an|that appointment|visit|booking" },
+    Rule { intent: Intent::Book, pattern: "{will} {adv} get|have {obj} {done}" },
+    Rule { intent: Intent::Book, pattern: "{will} {adv} get|have {obj} in|down|on" },
+    Rule { intent: Intent::Book, pattern: "{will} {adv} get|have {obj} {on_sched}" },
+    Rule { intent: Intent::Book, pattern: "{will} {adv} get|send|have {worker} out|over|to|there|by" },
+    Rule { intent: Intent::Book, pattern: "{will} {adv} grab|take|claim that|this|the|your slot|spot|time|opening|appointment" },
+    Rule { intent: Intent::Book, pattern: "{will} {adv} grab|take|claim the|that|this {thing} slot|spot" },
+    Rule { intent: Intent::Book, pattern: "{will} {adv} lock in|down" },
+    Rule { intent: Intent::Book, pattern: "{will} {adv} make|create|enter|log|put in|set up the|that|an|your appointment|booking|reservation" },
+    // --- Booking, doing it now: "I'm booking", "I'm adding that to the schedule now".
+    Rule { intent: Intent::Book, pattern: "{am} {adv} booking|scheduling|reserving|confirming|securing" },
+    Rule { intent: Intent::Book, pattern: "{am} {adv} penciling|pencilling|putting|slotting|squeezing|fitting|locking|signing|writing|marking {obj} in|down|up|into" },
+    Rule { intent: Intent::Book, pattern: "{am} {adv} putting|penciling|pencilling|writing|marking {obj} {on_sched}" },
+    Rule { intent: Intent::Book, pattern: "{am} {adv} adding {obj} to|onto the|our|my {sched}" },
+    Rule { intent: Intent::Book, pattern: "{am} {adv} getting|setting {obj} {done}" },
+    Rule { intent: Intent::Book, pattern: "{am} {adv} getting|setting {obj} up|in|down" },
+    Rule { intent: Intent::Book, pattern: "{am} {adv} getting|setting {obj} {on_sched}" },
+    Rule { intent: Intent::Book, pattern: "{am} {adv} sending {worker} out|over|to" },
+    Rule { intent: Intent::Book, pattern: "{am} {adv} making|creating|entering|logging the|that|an|your appointment|booking|reservation" },
+    Rule { intent: Intent::Book, pattern: "booking|scheduling {obj} now|in|for" },
+    // --- Booking, done: "I've booked you", "I put you down", "we've got you scheduled".
+    Rule { intent: Intent::Book, pattern: "{did} {adv} booked|scheduled|reserved|confirmed|secured" },
+    Rule { intent: Intent::Book, pattern: "{did} {adv} penciled|pencilled|put|slotted|squeezed|fit|fitted|locked|signed|written|wrote|marked {obj} in|down|up|into" },
+    Rule { intent: Intent::Book, pattern: "{did} {adv} penciled|pencilled|put|slotted|written|wrote|marked {obj} {on_sched}" },
+    Rule { intent: Intent::Book, pattern: "{did} {adv} added {obj} to|onto the|our|my {sched}" },
+    Rule { intent: Intent::Book, pattern: "{did} {adv} got|gotten|set {obj} {done}" },
+    Rule { intent: Intent::Book, pattern: "{did} {adv} got|gotten|set {obj} up|in|down" },
+    Rule { intent: Intent::Book, pattern: "{did} {adv} made|created|entered|logged|set up the|that|an|your appointment|booking|reservation" },
+    // --- The caller's resulting state: "you're all set", "you're down for Tuesday", "I have
+    // you down for nine", "that's booked", "consider it done".
+    Rule { intent: Intent::Book, pattern: "{you_are} all? officially? now? booked|scheduled|confirmed|reserved|set|penciled|pencilled|locked|squared|good" },
+    Rule { intent: Intent::Book, pattern: "{you_are} all? down|in for" },
+    Rule { intent: Intent::Book, pattern: "{you_are} all? officially? {on_sched}" },
+    Rule { intent: Intent::Book, pattern: "{you_are} all? officially? added|put|entered|written to|on|in|into|down" },
+    Rule { intent: Intent::Book, pattern: "{holder} {have_got} you down|booked|scheduled|penciled|pencilled|confirmed|reserved|in|for|set" },
+    Rule { intent: Intent::Book, pattern: "{holder} {have_got} you {on_sched}" },
+    Rule { intent: Intent::Book, pattern: "got you down|booked|scheduled|penciled|pencilled|in for" },
+    Rule { intent: Intent::Book, pattern: "{it_is} all? officially? now? {done}" },
+    Rule { intent: Intent::Book, pattern: "consider it booked|done|scheduled|set|confirmed" },
+    Rule { intent: Intent::Book, pattern: "all set|booked|scheduled|confirmed for|on" },
+    // --- Moving an existing appointment: "I'll move your visit to Friday", "let me
+    // reschedule that", "I've moved it to Thursday at 2".
+    Rule { intent: Intent::Reschedule, pattern: "{will} {adv} reschedule|rebook" },
+    Rule { intent: Intent::Reschedule, pattern: "{will} {adv} move|switch|change|shift|bump|push {your} {thing}" },
+    Rule { intent: Intent::Reschedule, pattern: "{will} {adv} move|switch|shift|bump|push you|that|it|this|them|him|her to|over|up|back" },
+    Rule { intent: Intent::Reschedule, pattern: "{am} {adv} rescheduling|rebooking" },
+    Rule { intent: Intent::Reschedule, pattern: "{am} {adv} moving|switching|changing|shifting|bumping|pushing {your} {thing}" },
+    Rule { intent: Intent::Reschedule, pattern: "{am} {adv} moving|switching|shifting|bumping|pushing you|that|it|this to|over|up|back" },
+    Rule { intent: Intent::Reschedule, pattern: "{did} {adv} rescheduled|rebooked" },
+    Rule { intent: Intent::Reschedule, pattern: "{did} {adv} moved|switched|changed|shifted|bumped|pushed {your} {thing}" },
+    Rule { intent: Intent::Reschedule, pattern: "{did} {adv} moved|switched|shifted|bumped|pushed you|that|it|this to|over|up|back" },
+    Rule { intent: Intent::Reschedule, pattern: "{it_is} all? now? moved|rescheduled|changed|switched" },
+    Rule { intent: Intent::Reschedule, pattern: "{you_are} all? now? moved|rescheduled" },
+    // --- Availability: looking something up before offering it.
+    Rule { intent: Intent::CheckAvailability, pattern: "{will} {adv} double? check" },
+    Rule { intent: Intent::CheckAvailability, pattern: "{will} {adv} see|look if|whether|what|when" },
+    Rule { intent: Intent::CheckAvailability, pattern: "{will} {adv} look|pull at|up? the|our? {sched}" },
+    Rule { intent: Intent::CheckAvailability, pattern: "checking the|our? {sched}" },
     Rule { intent: Intent::CheckAvailability, pattern: "while i check|look" },
-    // Cancelling an existing appointment.
-    Rule { intent: Intent::Cancel, pattern: "{commit} {ahead} cancel" },
-    Rule { intent: Intent::Cancel, pattern: "{i_am} {ahead} cancelling|canceling" },
-    Rule { intent: Intent::Cancel, pattern: "{i_have} {done_ahead} cancelled|canceled" },
+    // --- Cancelling an existing appointment.
+    Rule { intent: Intent::Cancel, pattern: "{will} {adv} cancel" },
+    Rule { intent: Intent::Cancel, pattern: "{am} {adv} cancelling|canceling" },
+    Rule { intent: Intent::Cancel, pattern: "{did} {adv} cancelled|canceled" },
     Rule { intent: Intent::Cancel, pattern: "appointment|booking|that|it is|has been? cancelled|canceled" },
     Rule { intent: Intent::Cancel, pattern: "that's|it's now? cancelled|canceled" },
 ];
 
-/// Words that make a commitment conditional or negative anywhere in the sentence: "before I
-/// book that...", "I'll book it once I have your address", "I won't book anything". A
-/// sentence with one of these commits to nothing; a missed booking is cheaper than a wrong
-/// one, and the agent's next sentence usually commits plainly.
+/// Words that make a commitment conditional or negative anywhere in the sentence: "I'll book
+/// it once I have your address", "before I book that...", "I'll pencil you in unless you hear
+/// otherwise". A sentence with one of these commits to nothing; a missed booking is cheaper than
+/// a wrong one, and the agent's next sentence usually commits plainly.
 #[rustfmt::skip]
-pub const CONDITIONS: &[&str] = &[
-    "before", "once", "if", "unless", "until", "as soon as", "after i", "after we", "when i",
-    "when we", "can't", "cannot", "couldn't", "won't", "unable", "not able", "instead of",
-    "rather than", "don't want", "no longer",
+pub const BLOCK_ANYWHERE: &[&str] = &[
+    "before i|we", "before booking|scheduling", "once i|we|you", "unless", "until i|we|you",
+    "as soon as", "after i", "after we", "when i", "when we", "whether", "unable", "not able",
+    "instead of", "rather than", "no longer", "not going to", "not yet", "in case", "provided",
+    "assuming", "as long as", "tentatively", "tentative", "hold off", "waitlist",
+    "waiting list", "wait list",
+];
+
+/// Words that turn what follows them into an offer, a wish or a refusal: "I'd be happy to
+/// book that", "I could put you down for Tuesday", "I can't get you in". They block only
+/// when they come before the commitment, so "I'll book that, don't worry" still commits.
+#[rustfmt::skip]
+pub const BLOCK_BEFORE: &[&str] = &[
+    "if", "can", "can't", "cannot", "could", "couldn't", "would", "wouldn't", "might", "may",
+    "should", "shouldn't", "won't", "don't", "do not", "didn't", "did not", "haven't", "have not",
+    "hasn't", "wasn't", "weren't", "isn't", "happy to", "able to", "want me to", "like me to",
+    "want to", "wanna", "prefer", "shall", "i'd", "we'd", "need to", "have to", "supposed to",
+    "trying to", "tried to", "hoping to", "hope to", "plan to", "planning to",
+];
+
+/// After the commitment, "if" makes it conditional ("I'll book you in if that works") unless
+/// it opens an ordinary aside ("if anything changes, call us").
+#[rustfmt::skip]
+pub const IF_ASIDE: &[&str] = &[
+    "anything", "any", "you need", "you have", "you ever", "there's", "there is", "something",
+    "your plans", "plans", "things", "you'd like to change", "you want to change", "for some reason",
 ];
 
 #[cfg(test)]
@@ -84,12 +217,10 @@ mod tests {
         for rule in RULES {
             Pattern::compile(rule.pattern, GROUPS);
         }
-        for condition in CONDITIONS {
-            let words: Vec<&str> = condition.split(' ').collect();
-            assert_eq!(
-                Pattern::compile(condition, GROUPS).find(&words),
-                Some((0, words.len()))
-            );
+        for table in [BLOCK_ANYWHERE, BLOCK_BEFORE, IF_ASIDE] {
+            for phrase in table {
+                Pattern::compile(phrase, GROUPS);
+            }
         }
     }
 }

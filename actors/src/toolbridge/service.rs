@@ -64,6 +64,25 @@ fn canonical(word: &str) -> String {
         .map_or(word, |(_, k)| k.to_string())
 }
 
+/// A service as the business configures it: its name, and the words a caller uses when
+/// describing a problem it solves ("water heater", "no hot water").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceSpec {
+    pub name: String,
+    /// Words or phrases, lower case; the name's own words always count too.
+    pub keywords: Vec<String>,
+}
+
+impl ServiceSpec {
+    /// A service known by its name alone.
+    pub fn named(name: impl Into<String>) -> Self {
+        ServiceSpec {
+            name: name.into(),
+            keywords: Vec::new(),
+        }
+    }
+}
+
 /// One configured service, pre-split for matching.
 #[derive(Debug, Clone)]
 struct Service {
@@ -72,6 +91,8 @@ struct Service {
     phrase: Vec<String>,
     /// The name's meaningful words (no stop words), synonyms applied.
     words: Vec<String>,
+    /// Configured keyword phrases, each as canonical words.
+    keywords: Vec<Vec<String>>,
 }
 
 /// Matches sentences against the business's services; built once per call.
@@ -81,10 +102,11 @@ pub struct ServiceMatcher {
 }
 
 impl ServiceMatcher {
-    pub fn new(names: &[String]) -> Self {
-        let services = names
+    pub fn new(specs: &[ServiceSpec]) -> Self {
+        let services = specs
             .iter()
-            .map(|name| {
+            .map(|spec| {
+                let name = &spec.name;
                 let lower = Sentence::parse(name)
                     .lower()
                     .iter()
@@ -96,10 +118,17 @@ impl ServiceMatcher {
                     .filter(|w| !STOP.contains(&w.as_str()))
                     .map(|w| canonical(w))
                     .collect();
+                let keywords = spec
+                    .keywords
+                    .iter()
+                    .map(|k| Sentence::parse(k).lower().iter().map(|w| canonical(w)).collect())
+                    .filter(|k: &Vec<String>| !k.is_empty())
+                    .collect();
                 Service {
                     name: name.clone(),
                     phrase,
                     words,
+                    keywords,
                 }
             })
             .collect();
@@ -155,12 +184,20 @@ impl ServiceMatcher {
             .services
             .iter()
             .map(|service| {
-                let specific: Vec<&str> = service
+                let mut specific: Vec<&str> = service
                     .words
                     .iter()
                     .filter(|w| !GENERIC.contains(&w.as_str()) && said.contains(w))
                     .map(String::as_str)
                     .collect();
+                for keyword in &service.keywords {
+                    let hit = said.windows(keyword.len()).any(|w| w == keyword.as_slice());
+                    if hit {
+                        specific.extend(keyword.iter().map(String::as_str));
+                    }
+                }
+                specific.sort_unstable();
+                specific.dedup();
                 let generic = service
                     .words
                     .iter()
@@ -218,7 +255,7 @@ mod tests {
             "Leak repair",
             "AC tune-up",
         ];
-        ServiceMatcher::new(&names.map(String::from))
+        ServiceMatcher::new(&names.map(ServiceSpec::named))
     }
 
     fn service(text: &str) -> Option<(String, f32)> {

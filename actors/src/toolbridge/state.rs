@@ -20,7 +20,12 @@ pub enum BridgeAction {
         date: Option<Date>,
         time: Option<Time>,
     },
+    /// Book these details. When this call already booked different ones, this is a correction:
+    /// the executor replaces the call's booking (cancel + book in one transaction).
     Book(BookingDetails),
+    /// Move the caller's existing appointment (found by phone and name) to these details'
+    /// date and time.
+    Reschedule(BookingDetails),
     /// The agent committed to booking but details are missing or uncertain: do nothing
     /// harmful, record these.
     BookingIncomplete {
@@ -32,17 +37,33 @@ pub enum BridgeAction {
     },
 }
 
+/// A commitment heard in the current turn, waiting for the turn to end.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Commitment {
+    Book,
+    Reschedule,
+}
+
 /// One call's ToolBridge: joins the agent's streamed words into sentences, keeps what it read
 /// back, and turns its commitments into actions. Pure: no I/O, no clock (the call date comes in
 /// the context), so it can be driven from an actor or a test alike.
+///
+/// A commitment is acted on when the agent's turn ends (a pause after a finished sentence, or
+/// [`ToolBridgeState::flush`]), not the moment it is said: agents often read the details back
+/// right after "let me book that for you", and those details count.
 #[derive(Debug)]
 pub struct ToolBridgeState {
     extractor: Extractor,
     assembler: SentenceAssembler,
     facts: CallFacts,
-    /// Sentences left in which an incomplete commitment to book may still complete.
+    /// A commitment said in this turn, acted on at its end.
+    committed: Option<Commitment>,
+    /// Sentences left in which an incomplete commitment may still complete.
     pending: usize,
-    /// The booking this call made: "let me book that" then "you're all booked" is one booking.
+    /// What the last incomplete commitment was.
+    pending_kind: Commitment,
+    /// The booking this call holds: "let me book that" then "you're all booked" is one
+    /// booking; a commitment with different details replaces it.
     booked: Option<BookingDetails>,
     /// The last booking that did not happen: asking again with the same details would only
     /// get the same "sorry" read to the caller twice.
@@ -55,30 +76,37 @@ impl ToolBridgeState {
             extractor: Extractor::new(ctx),
             assembler: SentenceAssembler::default(),
             facts: CallFacts::default(),
+            committed: None,
             pending: 0,
+            pending_kind: Commitment::Book,
             booked: None,
             failed: None,
         }
     }
 
     /// Joins pieces into words and sentences; on each completed sentence, updates the facts and
-    /// detects intents. Returns the actions to run (usually none).
+    /// detects intents. Returns the actions to run now (checks and cancellations; bookings wait
+    /// for the end of the turn).
     pub fn push_piece(&mut self, piece: &str) -> Vec<BridgeAction> {
         let sentences = self.assembler.push(piece);
         sentences.iter().flat_map(|s| self.sentence(s)).collect()
     }
 
-    /// Ends a trailing sentence without final punctuation (end of turn, long pause, end of call).
+    /// The agent's turn is over (the caller is talking, or the call ends): finishes a trailing
+    /// sentence and acts on the turn's commitment.
     pub fn flush(&mut self) -> Vec<BridgeAction> {
-        match self.assembler.flush() {
+        let mut actions = match self.assembler.flush() {
             Some(s) => self.sentence(&s),
             None => Vec::new(),
-        }
+        };
+        actions.extend(self.end_of_turn());
+        actions
     }
 
-    /// The agent paused. A sentence that ends in `.`, `?` or `!` is over: act on it now rather
-    /// than when the next word comes, which may be seconds later (after the caller's turn).
-    /// A sentence without final punctuation is left open: the agent may just be thinking.
+    /// The agent paused. A sentence that ends in `.`, `?` or `!` is over, and so is the turn:
+    /// act on it now rather than when the next word comes, which may be seconds later (after
+    /// the caller's turn). A sentence without final punctuation is left open: the agent may
+    /// just be thinking.
     pub fn pause(&mut self) -> Vec<BridgeAction> {
         if self.assembler.awaiting_end() {
             self.flush()
@@ -89,6 +117,11 @@ impl ToolBridgeState {
 
     pub fn facts(&self) -> &CallFacts {
         &self.facts
+    }
+
+    /// The booking this call holds, as far as the bridge knows.
+    pub fn booked(&self) -> Option<&BookingDetails> {
+        self.booked.as_ref()
     }
 
     fn sentence(&mut self, text: &str) -> Vec<BridgeAction> {
@@ -117,24 +150,48 @@ impl ToolBridgeState {
                 }
                 Intent::Cancel => {
                     self.pending = 0;
+                    self.committed = None;
                     actions.push(BridgeAction::Cancel { date, time });
                 }
-                Intent::Book => match self.facts.booking(BOOKING_THRESHOLD) {
-                    Ok(details) => actions.extend(self.book(details)),
-                    Err(missing) => {
-                        self.pending = PENDING_SENTENCES;
-                        actions.push(BridgeAction::BookingIncomplete { missing });
+                Intent::Book => {
+                    if self.committed.is_none() {
+                        self.committed = Some(Commitment::Book);
                     }
-                },
+                }
+                Intent::Reschedule => self.committed = Some(Commitment::Reschedule),
             }
         }
-        if !intents.contains(&Intent::Book) && self.pending > 0 {
+        if self.committed.is_none() && self.pending > 0 {
             self.pending -= 1;
-            if let Ok(details) = self.facts.booking(BOOKING_THRESHOLD) {
-                actions.extend(self.book(details));
+            let kind = self.pending_kind;
+            if self.details(kind).is_ok() {
+                self.committed = Some(kind);
             }
         }
         actions
+    }
+
+    /// Acts on the commitment of the turn that just ended, if any.
+    fn end_of_turn(&mut self) -> Vec<BridgeAction> {
+        let Some(kind) = self.committed.take() else {
+            return Vec::new();
+        };
+        match self.details(kind) {
+            Ok(details) => self.book(details, kind).into_iter().collect(),
+            Err(missing) => {
+                self.pending = PENDING_SENTENCES;
+                self.pending_kind = kind;
+                vec![BridgeAction::BookingIncomplete { missing }]
+            }
+        }
+    }
+
+    fn details(&self, kind: Commitment) -> Result<BookingDetails, Vec<&'static str>> {
+        let default = &self.extractor.context().default_service;
+        match kind {
+            Commitment::Book => self.facts.booking(BOOKING_THRESHOLD, default),
+            Commitment::Reschedule => self.facts.reschedule(BOOKING_THRESHOLD, default),
+        }
     }
 
     /// The booking last asked for did not happen (slot taken, outside hours, store down): the
@@ -144,44 +201,22 @@ impl ToolBridgeState {
     }
 
     /// Books once per call. A later commitment with the same details is the agent confirming
-    /// ("you're all booked"): nothing to do. One with different details is either a correction
-    /// after the fact or something said since (a reminder time) overriding a field; the bridge
-    /// cannot tell which, and a second appointment would be a wrong booking half the time, so
-    /// it reports the fields that changed as uncertain for a human to follow up.
-    fn book(&mut self, details: BookingDetails) -> Option<BridgeAction> {
+    /// ("you're all booked"): nothing to do. One with different details is a correction ("sorry,
+    /// 1 PM, not 2 ... let me book that"): the call's booking is replaced, so what is booked is
+    /// what the caller was last told.
+    fn book(&mut self, details: BookingDetails, kind: Commitment) -> Option<BridgeAction> {
         self.pending = 0;
-        if self.failed.as_ref() == Some(&details) {
+        if self.failed.as_ref() == Some(&details) || self.booked.as_ref() == Some(&details) {
             return None;
         }
-        match &self.booked {
-            None => {
-                self.booked = Some(details.clone());
-                Some(BridgeAction::Book(details))
-            }
-            Some(done) if *done == details => None,
-            Some(done) => Some(BridgeAction::BookingIncomplete {
-                missing: changed(done, &details),
-            }),
-        }
+        let first = self.booked.is_none();
+        self.booked = Some(details.clone());
+        Some(match kind {
+            // Moving an appointment this call made is a correction of it.
+            Commitment::Reschedule if first => BridgeAction::Reschedule(details),
+            _ => BridgeAction::Book(details),
+        })
     }
-}
-
-/// The fields that differ between two bookings.
-fn changed(a: &BookingDetails, b: &BookingDetails) -> Vec<&'static str> {
-    let checks = [
-        ("name", a.name != b.name),
-        ("phone", a.phone != b.phone),
-        ("email", a.email != b.email),
-        ("address", a.address != b.address),
-        ("service", a.service != b.service),
-        ("date", a.date != b.date),
-        ("time", a.time != b.time),
-    ];
-    checks
-        .into_iter()
-        .filter(|(_, differs)| *differs)
-        .map(|(name, _)| name)
-        .collect()
 }
 
 #[cfg(test)]

@@ -4,11 +4,10 @@ use super::*;
 use jiff::civil::{date, time};
 
 fn bridge() -> ToolBridgeState {
-    let services = vec!["Drain cleaning".to_string(), "Leak repair".to_string()];
-    ToolBridgeState::new(ExtractionContext {
-        services,
-        call_date: date(2025, 3, 12),
-    })
+    ToolBridgeState::new(ExtractionContext::new(
+        &["Drain cleaning", "Leak repair"],
+        date(2025, 3, 12),
+    ))
 }
 
 /// Feeds text as PersonaPlex pieces (one per word, punctuation apart), then flushes.
@@ -66,7 +65,7 @@ fn questions_book_nothing_and_missing_details_are_reported() {
     assert_eq!(
         actions,
         vec![BridgeAction::BookingIncomplete {
-            missing: vec!["name", "phone", "address", "service", "date", "time"]
+            missing: vec!["name", "phone", "address", "date", "time"]
         }]
     );
 }

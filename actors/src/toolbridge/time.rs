@@ -15,6 +15,8 @@ use super::words::Sentence;
 const SURE: f32 = 0.95;
 /// 24-hour "15:30", or a bare time the sentence's "afternoon" settles.
 const SETTLED: f32 = 0.9;
+/// A bare reading only one half of the day of which falls in opening hours.
+const BY_HOURS: f32 = 0.85;
 /// 1 to 6 without am/pm, read as pm.
 const AFTERNOON_GUESS: f32 = 0.7;
 /// 7 to 11 without am/pm ("at nine"): am is likely, but a guess.
@@ -81,8 +83,10 @@ fn to_time(hour: i8, minute: i8, meridiem: Meridiem) -> Option<Time> {
     Time::new(hour, minute, 0, 0).ok()
 }
 
-/// A bare clock reading: settled by the sentence's part of day if it fits, else a guess.
-fn bare(c: Clock, part: Option<Meridiem>) -> Option<(Time, f32)> {
+/// A bare clock reading: settled by the sentence's part of day if it fits, else by the opening
+/// hours when only one half of the day is open ("at nine" is 9 AM at a business that closes
+/// at 6), else a guess.
+fn bare(c: Clock, part: Option<Meridiem>, hours: (Time, Time)) -> Option<(Time, f32)> {
     if c.hour > 12 || (c.hour == 0 && c.explicit) {
         return Some((Time::new(c.hour, c.minute, 0, 0).ok()?, SETTLED));
     }
@@ -93,6 +97,15 @@ fn bare(c: Clock, part: Option<Meridiem>) -> Option<(Time, f32)> {
     if let Some(m) = part.filter(|m| fits(*m)) {
         return Some((to_time(c.hour, c.minute, m)?, SETTLED));
     }
+    let open = |t: &Time| hours.0 <= *t && *t < hours.1;
+    let readings: Vec<Time> = [Meridiem::Am, Meridiem::Pm]
+        .into_iter()
+        .filter_map(|m| to_time(c.hour, c.minute, m))
+        .filter(open)
+        .collect();
+    if let [only] = readings.as_slice() {
+        return Some((*only, BY_HOURS));
+    }
     match c.hour {
         12 | 1..=6 => Some((to_time(c.hour, c.minute, Meridiem::Pm)?, AFTERNOON_GUESS)),
         _ => Some((to_time(c.hour, c.minute, Meridiem::Am)?, MORNING_GUESS)),
@@ -100,7 +113,7 @@ fn bare(c: Clock, part: Option<Meridiem>) -> Option<(Time, f32)> {
 }
 
 /// Every time in a sentence: (value, confidence, first word, end).
-fn mentions(s: &Sentence) -> Vec<(Time, f32, usize, usize)> {
+fn mentions(s: &Sentence, hours: (Time, Time)) -> Vec<(Time, f32, usize, usize)> {
     let words = s.lower();
     let part = day_part(&words);
     let mut found = Vec::new();
@@ -131,12 +144,12 @@ fn mentions(s: &Sentence) -> Vec<(Time, f32, usize, usize)> {
                 end += k;
                 to_time(c.hour, c.minute, m).map(|t| (t, SURE))
             }
-            None if c.explicit => bare(c, part),
+            None if c.explicit => bare(c, part, hours),
             None if trigger.is_some() => {
                 let next_ok = s.words[end - 1].pause_after
                     || words.get(end).is_none_or(|w| AFTER_BARE.contains(w));
                 if next_ok {
-                    bare(c, part)
+                    bare(c, part, hours)
                 } else {
                     None
                 }
@@ -147,7 +160,10 @@ fn mentions(s: &Sentence) -> Vec<(Time, f32, usize, usize)> {
             if trigger.is_some_and(|t| BOUNDS.contains(&t)) {
                 confidence = CONFLICT;
             }
-            found.push((time, confidence, i, end));
+            // "1 PM, not 2": the time after "not" is the one ruled out.
+            if !negated(&words, i) {
+                found.push((time, confidence, i, end));
+            }
             i = end;
         } else {
             i += 1;
@@ -156,9 +172,15 @@ fn mentions(s: &Sentence) -> Vec<(Time, f32, usize, usize)> {
     found
 }
 
+/// Whether the words just before `i` rule out what follows: "not 2", "instead of 2".
+pub fn negated(words: &[&str], i: usize) -> bool {
+    let before = &words[i.saturating_sub(3)..i];
+    before.contains(&"not") || before.ends_with(&["instead", "of"]) || before.ends_with(&["than"])
+}
+
 /// The appointment time in a sentence; two different times keep the last, uncertain.
-pub fn extract(s: &Sentence) -> Option<Field<Time>> {
-    let found = mentions(s);
+pub fn extract(s: &Sentence, hours: (Time, Time)) -> Option<Field<Time>> {
+    let found = mentions(s, hours);
     let &(value, _, _, _) = found.last()?;
     let conflict = found.iter().any(|m| m.0 != value);
     let best = found
@@ -174,8 +196,29 @@ mod tests {
     use super::*;
     use jiff::civil::time;
 
+    /// Open around the clock: opening hours settle nothing.
+    const LONG_DAY: (Time, Time) = (time(0, 0, 0, 0), time(23, 59, 59, 0));
+    const OFFICE: (Time, Time) = (time(8, 0, 0, 0), time(18, 0, 0, 0));
+
     fn at(text: &str) -> Option<(Time, f32)> {
-        extract(&Sentence::parse(text)).map(|f| (f.value, f.confidence))
+        extract(&Sentence::parse(text), LONG_DAY).map(|f| (f.value, f.confidence))
+    }
+
+    #[test]
+    fn bare_hours_read_within_opening_hours() {
+        let office = |text: &str| {
+            extract(&Sentence::parse(text), OFFICE).map(|f| (f.value, f.confidence))
+        };
+        assert_eq!(office("You're down for Tuesday at nine."), Some((time(9, 0, 0, 0), BY_HOURS)));
+        assert_eq!(office("at three then"), Some((time(15, 0, 0, 0), BY_HOURS)));
+        assert_eq!(office("a quarter to three"), Some((time(14, 45, 0, 0), BY_HOURS)));
+        assert_eq!(office("at seven then").map(|t| t.1), Some(MORNING_GUESS), "7 and 19 both closed");
+    }
+
+    #[test]
+    fn a_time_ruled_out_is_not_the_time() {
+        assert_eq!(at("Sorry, you said 1 PM, not 2."), Some((time(13, 0, 0, 0), SURE)));
+        assert_eq!(at("1 PM instead of 2 PM"), Some((time(13, 0, 0, 0), SURE)));
     }
 
     #[test]

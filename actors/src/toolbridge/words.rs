@@ -111,6 +111,8 @@ pub struct Word {
     pub lower: String,
     /// A comma, semicolon, colon or dash followed the word: a pause in speech.
     pub pause_after: bool,
+    /// The next word was joined to this one by a hyphen ("Anne-Marie", "twenty-five").
+    pub hyphen_after: bool,
 }
 
 /// A completed sentence: its text, its words, and whether it was a question.
@@ -140,12 +142,14 @@ impl Sentence {
             let pause_after = trailing.contains([',', ';', ':', '-', '\u{2014}', '\u{2013}']);
             let parts = split_core(core);
             let last = parts.len().saturating_sub(1);
+            let hyphenated = core.contains('-');
             for (i, part) in parts.into_iter().enumerate() {
                 let lower = normalise(&part);
                 words.push(Word {
                     text: part,
                     lower,
                     pause_after: pause_after && i == last,
+                    hyphen_after: hyphenated && i < last,
                 });
             }
         }

@@ -170,10 +170,7 @@ impl CallSupervisor {
         )
         .start();
         let today = business.tz().to_datetime(jiff::Timestamp::now()).date();
-        let extraction = ExtractionContext {
-            services: business.services.iter().map(|s| s.name.clone()).collect(),
-            call_date: today,
-        };
+        let extraction = ExtractionContext::for_business(&business, today);
         self.bridge = Some(
             ToolBridge::new(
                 self.setup.call_sid.clone(),
