@@ -162,11 +162,24 @@ fn run(call: &Call, business: &Business) -> Run {
             actions.extend(bridge.push_piece(&piece));
         }
         actions.extend(bridge.flush());
+        if trace(&call.id) {
+            let sentence = actors::toolbridge::words::Sentence::parse(line);
+            println!("  agent: {line}");
+            println!("    intents {:?}", actors::toolbridge::intent::detect(&sentence));
+            println!("    facts {:?}", confident(bridge.facts()));
+            println!("    actions so far {actions:?}");
+        }
     }
     Run {
         actions,
         facts: bridge.facts().clone(),
     }
+}
+
+/// `TOOLBRIDGE_TRACE=<id prefix>` prints each agent turn of the matching calls with what the
+/// bridge made of it (turn-level intents, confident facts, actions so far).
+fn trace(id: &str) -> bool {
+    std::env::var("TOOLBRIDGE_TRACE").is_ok_and(|t| !t.is_empty() && id.starts_with(&t))
 }
 
 /// The confident value of every field at the end of a call, for per-field accuracy when no

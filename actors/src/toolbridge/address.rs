@@ -34,6 +34,8 @@ const MAX_NAME_WORDS: usize = 4;
 
 const DIGITS: f32 = 0.9;
 const SPOKEN: f32 = 0.85;
+/// "210 Broadway": a number and capitalised words set off by a pause, without a suffix.
+const NO_SUFFIX: f32 = 0.85;
 const CONFLICT: f32 = super::facts::DOUBTED;
 
 /// Whether a word is a street suffix ("street", "ave").
@@ -77,13 +79,19 @@ fn house_number(s: &Sentence, words: &[&str], i: usize) -> Option<(String, usize
 }
 
 /// The street name and suffix after a house number: capitalised words or ordinals, then a
-/// suffix. Returns ("Oak Street", end).
-fn street(s: &Sentence, words: &[&str], mut i: usize) -> Option<(String, usize)> {
+/// suffix. Returns ("Oak Street", end, with a suffix). A street without a suffix ("210
+/// Broadway", "63 Willow Bend") counts when its capitalised words end where the speaker paused
+/// (or the sentence, or a unit starts).
+fn street(s: &Sentence, words: &[&str], mut i: usize) -> Option<(String, usize, bool)> {
     let mut name: Vec<String> = Vec::new();
     while i < words.len() {
         let w = &s.words[i];
         if let (Some(full), false) = (suffix(words[i]), name.is_empty()) {
-            return Some((format!("{} {full}", name.join(" ")), i + 1));
+            return Some((format!("{} {full}", name.join(" ")), i + 1, true));
+        }
+        let unit_next = UNITS.iter().any(|(u, _)| *u == words[i]);
+        if unit_next && !name.is_empty() && name.iter().all(|n| !n.starts_with(|c: char| c.is_ascii_digit())) {
+            return Some((name.join(" "), i, false));
         }
         if name.len() == MAX_NAME_WORDS {
             return None;
@@ -94,18 +102,30 @@ fn street(s: &Sentence, words: &[&str], mut i: usize) -> Option<(String, usize)>
             Some((n, _)) if w.text.chars().next().is_some_and(|c| c.is_ascii_digit()) => {
                 format!("{n}{}", &words[i][n.to_string().len()..])
             }
-            _ if capital && w.text.chars().all(|c| c.is_alphabetic() || c == '\'') => {
+            _ if capital
+                && w.text.chars().all(|c| c.is_alphabetic() || c == '\'')
+                && !not_a_street_word(&w.lower) =>
+            {
                 w.text.clone()
             }
             _ => return None,
         };
-        if w.pause_after {
-            return None;
-        }
         name.push(word);
         i += 1;
+        let ends = w.pause_after || i == words.len();
+        if ends {
+            let named = name.iter().any(|n| !n.starts_with(|c: char| c.is_ascii_digit()));
+            return (named && suffix(words[i - 1]).is_none()).then(|| (name.join(" "), i, false));
+        }
     }
     None
+}
+
+/// Capitalised words that do not name a street: days, months, am/pm, everyday words.
+fn not_a_street_word(lower: &str) -> bool {
+    super::date::weekday(lower).is_some()
+        || super::calendar::is_month(lower)
+        || super::name::is_everyday_word(lower)
 }
 
 /// ", Apartment 4" after a street, if said.
@@ -141,7 +161,7 @@ pub fn extract(s: &Sentence) -> Option<Field<String>> {
             i += 1;
             continue;
         };
-        let Some((street, mut end)) = street(s, &words, after_number) else {
+        let Some((street, mut end, suffixed)) = street(s, &words, after_number) else {
             i += 1;
             continue;
         };
@@ -150,7 +170,12 @@ pub fn extract(s: &Sentence) -> Option<Field<String>> {
             address.push_str(&unit);
             end = unit_end;
         }
-        found.push((address, if digits { DIGITS } else { SPOKEN }, i, end));
+        let confidence = match (suffixed, digits) {
+            (true, true) => DIGITS,
+            (true, false) => SPOKEN,
+            (false, _) => NO_SUFFIX,
+        };
+        found.push((address, confidence, i, end));
         i = end;
     }
     let (value, confidence, start, end) = found.last()?.clone();
@@ -215,10 +240,23 @@ mod tests {
     }
 
     #[test]
+    fn streets_without_a_suffix() {
+        assert_eq!(
+            address("210 Broadway, apartment 5."),
+            Some(("210 Broadway, Apartment 5".into(), NO_SUFFIX))
+        );
+        assert_eq!(address("63 Willow Bend. Phone?"), Some(("63 Willow Bend".into(), NO_SUFFIX)));
+        assert_eq!(address("That's 3 Birch Hollow"), Some(("3 Birch Hollow".into(), NO_SUFFIX)));
+        assert_eq!(address("at 2 PM, okay"), None);
+        assert_eq!(address("So 14 Tuesday."), None);
+        assert_eq!(address("I have 3 Thanks"), None);
+    }
+
+    #[test]
     fn not_addresses() {
         assert_eq!(address("It's a one way street."), None);
         assert_eq!(address("the 3rd Street bridge"), None);
-        assert_eq!(address("5 Oak, and then Street"), None);
+        assert_eq!(address("5 Oak, and then Street").map(|a| a.1), Some(NO_SUFFIX));
         assert_eq!(
             address("Is it 42 Oak Street or 44 Oak Street?").map(|a| a.1),
             Some(CONFLICT)

@@ -3,7 +3,9 @@
 use std::sync::LazyLock;
 
 use super::pattern::Pattern;
-use super::rules::{BLOCK_ANYWHERE, BLOCK_BEFORE, GROUPS, IF_ASIDE, RULES};
+use super::rules::{
+    BLOCK_ANYWHERE, BLOCK_BEFORE, GROUPS, IF_ASIDE, RULES, SLOT_WORDS, STATE_RULES, UNAVAILABLE,
+};
 use super::words::Sentence;
 
 /// The actions the agent can commit to in words. PersonaPlex cannot call tools, so these are
@@ -14,6 +16,9 @@ pub enum Intent {
     Book,
     /// Moving an appointment to another time ("I'll move your visit to Friday").
     Reschedule,
+    /// Amending something already booked ("I've corrected it", "updated"): a commitment only
+    /// when the call holds a booking.
+    Update,
     Cancel,
 }
 
@@ -24,6 +29,8 @@ const BLOCK_WINDOW: usize = 6;
 /// The rule and blocker tables compiled once for the process.
 struct Compiled {
     rules: Vec<(Intent, Pattern)>,
+    state_rules: Vec<Pattern>,
+    unavailable: Vec<Pattern>,
     anywhere: Vec<Pattern>,
     before: Vec<Pattern>,
     if_aside: Vec<Pattern>,
@@ -38,6 +45,8 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| Compiled {
         .iter()
         .map(|r| (r.intent, Pattern::compile(r.pattern, GROUPS)))
         .collect(),
+    state_rules: compile(STATE_RULES),
+    unavailable: compile(UNAVAILABLE),
     anywhere: compile(BLOCK_ANYWHERE),
     before: compile(BLOCK_BEFORE),
     if_aside: compile(IF_ASIDE),
@@ -64,6 +73,26 @@ fn blocked(words: &[&str], start: usize, end: usize) -> bool {
     })
 }
 
+/// Where a sentence says the caller's appointment *is* booked ("the repair is scheduled for
+/// Thursday"), if it does: see [`STATE_RULES`].
+fn booked_state(words: &[&str]) -> Option<usize> {
+    let c = &*COMPILED;
+    if c.unavailable.iter().any(|p| p.find(words).is_some()) {
+        return None;
+    }
+    c.state_rules.iter().find_map(|p| {
+        let (start, end) = p.find(words)?;
+        // In "X is booked", X names what is booked: a time is a slot being taken.
+        let bare_verb = matches!(words[start], "is" | "are" | "has" | "have");
+        let subject = start.checked_sub(1).map(|i| words[i]).filter(|_| bare_verb);
+        let about_a_slot = bare_verb
+            && subject.is_none_or(|w| {
+                SLOT_WORDS.contains(&w) || w.chars().next().is_some_and(|c| c.is_ascii_digit())
+            });
+        (!about_a_slot && !blocked(words, start, end)).then_some(start)
+    })
+}
+
 /// The intents a sentence commits to, in the order they are said, each at most once.
 ///
 /// Questions commit to nothing ("would you like me to book that?"). Booking, moving and
@@ -85,6 +114,11 @@ pub fn detect(sentence: &Sentence) -> Vec<Intent> {
         match found.iter_mut().find(|(_, i)| i == intent) {
             Some(entry) => entry.0 = entry.0.min(start),
             None => found.push((start, *intent)),
+        }
+    }
+    if !found.iter().any(|(_, i)| *i == Intent::Book) {
+        if let Some(start) = booked_state(&words) {
+            found.push((start, Intent::Book));
         }
     }
     found.sort_by_key(|(start, _)| *start);

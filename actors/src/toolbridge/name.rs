@@ -114,6 +114,14 @@ const NOT_NAMES: &[&str] = &[
 ];
 const TITLES: &[&str] = &["mr", "mrs", "ms", "miss", "dr", "mister", "mx"];
 
+/// Whether a lower-case word is an everyday word that is never part of a name or street name.
+pub fn is_everyday_word(lower: &str) -> bool {
+    const DIRECTIONS: &[&str] = &[
+        "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+    ];
+    NOT_NAMES.contains(&lower) && !is_street_suffix(lower) && !DIRECTIONS.contains(&lower)
+}
+
 fn compile(table: &[&str]) -> Vec<Pattern> {
     table.iter().map(|c| Pattern::compile(c, &[])).collect()
 }
@@ -146,8 +154,13 @@ fn name_word(text: &str, lower: &str, stop: &[String]) -> bool {
     let capital = text.chars().next().is_some_and(char::is_uppercase);
     let letters = text.chars().all(|c| c.is_alphabetic() || c == '\'' || c == '-')
         && text.chars().filter(|c| c.is_alphabetic()).count() >= 2;
+    // "What's", "Here's", "We'll": contractions are not names (nor are possessives).
+    let contraction = ["'s", "'re", "'ll", "'ve", "'d", "n't", "'m"]
+        .iter()
+        .any(|end| lower.ends_with(end));
     capital
         && letters
+        && !contraction
         && !NOT_NAMES.contains(&lower)
         && weekday(lower).is_none()
         && !is_street_suffix(lower)
@@ -282,7 +295,10 @@ pub fn extract(s: &Sentence, stop: &[String]) -> Option<(Field<String>, Option<N
     let words = s.lower();
     let mut found: Vec<(Field<String>, bool, Option<NamePart>)> = Vec::new();
     for run in runs(s, stop) {
-        if ends_at(&NOT_THEIRS, &words, run.start) {
+        let after_number = run.start > 0
+            && (s.words[run.start - 1].text.starts_with(|c: char| c.is_ascii_digit())
+                || super::numbers::is_number_word(words[run.start - 1]));
+        if after_number || ends_at(&NOT_THEIRS, &words, run.start) {
             continue;
         }
         let full = run.words >= 2 && !run.titled;

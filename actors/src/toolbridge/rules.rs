@@ -70,7 +70,10 @@ pub const GROUPS: &[(&str, &[&str])] = &[
         "a cleaner", "our cleaners", "a cleaning crew", "our guys", "a guy",
     ]),
     // "you're", "you are", "you've been": the caller's resulting state.
-    ("you_are", &["you're", "you are", "you've been", "you have been", "you're now", "you are now"]),
+    ("you_are", &[
+        "you're", "you are", "you've been", "you have been", "you're now", "you are now",
+        "you're still", "you are still", "you're also", "you're officially",
+    ]),
     // "that's", "it's", "your appointment is": the slot's resulting state.
     ("it_is", &[
         "that's", "that is", "it's", "it is", "this is", "everything's", "everything is",
@@ -111,11 +114,13 @@ pub const RULES: &[Rule] = &[
     Rule { intent: Intent::Book, pattern: "{will} {adv} get|have {obj} {done}" },
     Rule { intent: Intent::Book, pattern: "{will} {adv} get|have {obj} in|down|on" },
     Rule { intent: Intent::Book, pattern: "{will} {adv} get|have {obj} {on_sched}" },
-    Rule { intent: Intent::Book, pattern: "{will} {adv} get|send|have {worker} out|over|to|there|by" },
+    Rule { intent: Intent::Book, pattern: "{will} {adv} get|send|have|dispatch {worker} out|over|to|there|by|on|for|at|this|tomorrow|today|first" },
+    Rule { intent: Intent::Book, pattern: "{will} {adv} dispatch {worker}" },
     Rule { intent: Intent::Book, pattern: "{will} {adv} grab|take|claim that|this|the|your slot|spot|time|opening|appointment" },
     Rule { intent: Intent::Book, pattern: "{will} {adv} grab|take|claim the|that|this {thing} slot|spot" },
     Rule { intent: Intent::Book, pattern: "{will} {adv} lock in|down" },
     Rule { intent: Intent::Book, pattern: "{will} {adv} make|create|enter|log|put in|set up the|that|an|your appointment|booking|reservation" },
+    Rule { intent: Intent::Book, pattern: "{will} {adv} set up a|an|your|the" },
     // --- Booking, doing it now: "I'm booking", "I'm adding that to the schedule now".
     Rule { intent: Intent::Book, pattern: "{am} {adv} booking|scheduling|reserving|confirming|securing" },
     Rule { intent: Intent::Book, pattern: "{am} {adv} penciling|pencilling|putting|slotting|squeezing|fitting|locking|signing|writing|marking {obj} in|down|up|into" },
@@ -124,7 +129,11 @@ pub const RULES: &[Rule] = &[
     Rule { intent: Intent::Book, pattern: "{am} {adv} getting|setting {obj} {done}" },
     Rule { intent: Intent::Book, pattern: "{am} {adv} getting|setting {obj} up|in|down" },
     Rule { intent: Intent::Book, pattern: "{am} {adv} getting|setting {obj} {on_sched}" },
-    Rule { intent: Intent::Book, pattern: "{am} {adv} sending {worker} out|over|to" },
+    Rule { intent: Intent::Book, pattern: "{am} {adv} sending|dispatching {worker}" },
+    Rule { intent: Intent::Book, pattern: "{am} {adv} sending|dispatching him|her|them out|over|to|there|on|for|at|this|tomorrow|today" },
+    Rule { intent: Intent::Book, pattern: "{am} {adv} dispatching him|her|them" },
+    Rule { intent: Intent::Book, pattern: "{am} {adv} setting up a|an|your|the" },
+    Rule { intent: Intent::Book, pattern: "{did} {adv} sent|dispatched {worker}" },
     Rule { intent: Intent::Book, pattern: "{am} {adv} making|creating|entering|logging the|that|an|your appointment|booking|reservation" },
     Rule { intent: Intent::Book, pattern: "booking|scheduling {obj} now|in|for" },
     // --- Booking, done: "I've booked you", "I put you down", "we've got you scheduled".
@@ -135,18 +144,27 @@ pub const RULES: &[Rule] = &[
     Rule { intent: Intent::Book, pattern: "{did} {adv} got|gotten|set {obj} {done}" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} got|gotten|set {obj} up|in|down" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} made|created|entered|logged|set up the|that|an|your appointment|booking|reservation" },
+    Rule { intent: Intent::Book, pattern: "{did} {adv} entered|logged|saved it|that|this|you|everything" },
+    Rule { intent: Intent::Book, pattern: "{did} {adv} set up a|an|your|the" },
     // --- The caller's resulting state: "you're all set", "you're down for Tuesday", "I have
     // you down for nine", "that's booked", "consider it done".
     Rule { intent: Intent::Book, pattern: "{you_are} all? officially? now? booked|scheduled|confirmed|reserved|set|penciled|pencilled|locked|squared|good" },
-    Rule { intent: Intent::Book, pattern: "{you_are} all? down|in for" },
+    Rule { intent: Intent::Book, pattern: "{you_are} all? down|in|on for" },
     Rule { intent: Intent::Book, pattern: "{you_are} all? officially? {on_sched}" },
     Rule { intent: Intent::Book, pattern: "{you_are} all? officially? added|put|entered|written to|on|in|into|down" },
     Rule { intent: Intent::Book, pattern: "{holder} {have_got} you down|booked|scheduled|penciled|pencilled|confirmed|reserved|in|for|set" },
     Rule { intent: Intent::Book, pattern: "{holder} {have_got} you {on_sched}" },
-    Rule { intent: Intent::Book, pattern: "got you down|booked|scheduled|penciled|pencilled|in for" },
-    Rule { intent: Intent::Book, pattern: "{it_is} all? officially? now? {done}" },
+    Rule { intent: Intent::Book, pattern: "got you down|booked|scheduled|penciled|pencilled|confirmed|reserved|set" },
+    Rule { intent: Intent::Book, pattern: "got you in|on for" },
+    Rule { intent: Intent::Book, pattern: "got you {on_sched}" },
+    Rule { intent: Intent::Book, pattern: "booked it|that|you|this" },
     Rule { intent: Intent::Book, pattern: "consider it booked|done|scheduled|set|confirmed" },
     Rule { intent: Intent::Book, pattern: "all set|booked|scheduled|confirmed for|on" },
+    // --- Amending the booking this call holds: "I've corrected it", "updated".
+    Rule { intent: Intent::Update, pattern: "{did} {adv} updated|corrected|fixed|changed|amended it|that|this|the|your" },
+    Rule { intent: Intent::Update, pattern: "{will} {adv} update|correct|fix|change|amend it|that|this|the|your" },
+    Rule { intent: Intent::Update, pattern: "{am} {adv} updating|correcting|fixing|changing|amending it|that|this|the|your" },
+    Rule { intent: Intent::Update, pattern: "updated|corrected|fixed|changed|amended" },
     // --- Moving an existing appointment: "I'll move your visit to Friday", "let me
     // reschedule that", "I've moved it to Thursday at 2".
     Rule { intent: Intent::Reschedule, pattern: "{will} {adv} reschedule|rebook" },
@@ -172,6 +190,34 @@ pub const RULES: &[Rule] = &[
     Rule { intent: Intent::Cancel, pattern: "{did} {adv} cancelled|canceled" },
     Rule { intent: Intent::Cancel, pattern: "appointment|booking|that|it is|has been? cancelled|canceled" },
     Rule { intent: Intent::Cancel, pattern: "that's|it's now? cancelled|canceled" },
+];
+
+/// Statements that something *is* booked: "that's booked", "the oven repair is scheduled",
+/// "the whitening is on the books for May 5th". The same words also say a slot is unavailable
+/// ("sorry, Tuesday at nine is booked"), so these count only when the thing booked is not a
+/// time ([`SLOT_WORDS`] before them) and nothing in the sentence says it is unavailable
+/// ([`UNAVAILABLE`]).
+#[rustfmt::skip]
+pub const STATE_RULES: &[&str] = &[
+    "{it_is} all? officially? now? {done}",
+    "is|are all? officially? now? {done}",
+    "has|have been|got all? officially? now? {done}",
+];
+
+/// Words right before "is booked" that make it about a slot, not the caller's appointment.
+#[rustfmt::skip]
+pub const SLOT_WORDS: &[&str] = &[
+    "slot", "spot", "time", "opening", "day", "morning", "afternoon", "evening", "monday",
+    "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "tomorrow", "am",
+    "pm", "noon", "week", "weekend", "calendar", "schedule", "one", "everyone", "he", "she",
+    "they", "tech", "technician", "we", "all", "who", "what", "which",
+];
+
+/// Words that make "that's booked" mean a slot is taken.
+#[rustfmt::skip]
+pub const UNAVAILABLE: &[&str] = &[
+    "sorry", "unfortunately", "afraid", "already", "taken", "full", "fully", "booked up",
+    "solid", "no openings", "not", "nothing", "don't", "other", "someone else", "somebody else",
 ];
 
 /// Words that make a commitment conditional or negative anywhere in the sentence: "I'll book
@@ -217,7 +263,7 @@ mod tests {
         for rule in RULES {
             Pattern::compile(rule.pattern, GROUPS);
         }
-        for table in [BLOCK_ANYWHERE, BLOCK_BEFORE, IF_ASIDE] {
+        for table in [STATE_RULES, SLOT_WORDS, UNAVAILABLE, BLOCK_ANYWHERE, BLOCK_BEFORE, IF_ASIDE] {
             for phrase in table {
                 Pattern::compile(phrase, GROUPS);
             }

@@ -107,7 +107,8 @@ impl ServiceMatcher {
             .iter()
             .map(|spec| {
                 let name = &spec.name;
-                let lower = Sentence::parse(name)
+                // "Spay/neuter", "Lock & key": each side is a word of the service.
+                let lower = Sentence::parse(&name.replace(['/', '&', '+'], " "))
                     .lower()
                     .iter()
                     .map(|w| w.to_string())

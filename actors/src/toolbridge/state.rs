@@ -159,6 +159,10 @@ impl ToolBridgeState {
                     }
                 }
                 Intent::Reschedule => self.committed = Some(Commitment::Reschedule),
+                Intent::Update if self.booked.is_some() && self.committed.is_none() => {
+                    self.committed = Some(Commitment::Book)
+                }
+                Intent::Update => {}
             }
         }
         if self.committed.is_none() && self.pending > 0 {

@@ -109,7 +109,7 @@ pub struct Word {
     pub text: String,
     /// Lower case, curly apostrophes straightened, "p.m" written "pm".
     pub lower: String,
-    /// A comma, semicolon, colon or dash followed the word: a pause in speech.
+    /// A comma, semicolon, colon, dash or full stop followed the word: a pause in speech.
     pub pause_after: bool,
     /// The next word was joined to this one by a hyphen ("Anne-Marie", "twenty-five").
     pub hyphen_after: bool,
@@ -139,7 +139,8 @@ impl Sentence {
             let core = chunk
                 .trim_start_matches(is_edge_punct)
                 .trim_end_matches(is_edge_punct);
-            let pause_after = trailing.contains([',', ';', ':', '-', '\u{2014}', '\u{2013}']);
+            let pause_after =
+                trailing.contains([',', ';', ':', '-', '.', '?', '!', '\u{2014}', '\u{2013}']);
             let parts = split_core(core);
             let last = parts.len().saturating_sub(1);
             let hyphenated = core.contains('-');
