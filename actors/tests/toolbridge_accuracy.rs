@@ -38,7 +38,11 @@ impl Business {
     fn context(&self, call_date: Date) -> ExtractionContext {
         let mut ctx = ExtractionContext::new(&[], call_date);
         ctx.business_name = self.business.clone();
-        ctx.services = self.services.iter().map(|s| ServiceSpec::named(s.clone())).collect();
+        ctx.services = self
+            .services
+            .iter()
+            .map(|s| ServiceSpec::named(s.clone()))
+            .collect();
         ctx.default_service = self
             .default_service
             .clone()
@@ -81,7 +85,13 @@ struct Label {
 fn plain(text: &str) -> String {
     let kept: String = text
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '@' || c == '.' { c.to_ascii_lowercase() } else { ' ' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '@' || c == '.' {
+                c.to_ascii_lowercase()
+            } else {
+                ' '
+            }
+        })
         .collect();
     kept.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -151,7 +161,8 @@ struct Run {
 }
 
 fn run(call: &Call, business: &Business) -> Run {
-    let mut bridge = ToolBridgeState::new(business.context(call.call_date.parse().expect("call_date")));
+    let mut bridge =
+        ToolBridgeState::new(business.context(call.call_date.parse().expect("call_date")));
     let mut actions = Vec::new();
     let mut commas = 0;
     for line in call.transcript.lines().map(str::trim) {
@@ -165,7 +176,10 @@ fn run(call: &Call, business: &Business) -> Run {
         if trace(&call.id) {
             let sentence = actors::toolbridge::words::Sentence::parse(line);
             println!("  agent: {line}");
-            println!("    intents {:?}", actors::toolbridge::intent::detect(&sentence));
+            println!(
+                "    intents {:?}",
+                actors::toolbridge::intent::detect(&sentence)
+            );
             println!("    facts {:?}", confident(bridge.facts()));
             println!("    actions so far {actions:?}");
         }
@@ -217,10 +231,13 @@ fn fields(d: &BookingDetails) -> [Option<String>; 7] {
 /// Whether a booking matches a label on every field the label checks (an email booked where
 /// the label has none is wrong too: a confirmation to a made-up address).
 fn matches(got: &[Option<String>; 7], want: &[Option<String>; 7]) -> bool {
-    got.iter().zip(want).enumerate().all(|(i, (g, w))| match (i, w) {
-        (4, None) => true, // service not said: any is fine
-        _ => g == w,
-    })
+    got.iter()
+        .zip(want)
+        .enumerate()
+        .all(|(i, (g, w))| match (i, w) {
+            (4, None) => true, // service not said: any is fine
+            _ => g == w,
+        })
 }
 
 const FIELD_NAMES: [&str; 7] = [
@@ -254,9 +271,22 @@ impl Score {
             let (ok, n) = self.field[i];
             println!("| {name:<7} | {ok:>3}/{n:<3} | {:>7.1}% |", pct(ok, n));
         }
-        println!("| booked exactly       | {:>3}/{:<3} | {:>7.1}% |", self.hits, self.positives, pct(self.hits, self.positives));
-        println!("| refused (negatives)  | {:>3}/{:<3} | {:>7.1}% |", self.refused, self.negatives, pct(self.refused, self.negatives));
-        println!("| wrong bookings       | {:>3}     |          |", self.wrong.len());
+        println!(
+            "| booked exactly       | {:>3}/{:<3} | {:>7.1}% |",
+            self.hits,
+            self.positives,
+            pct(self.hits, self.positives)
+        );
+        println!(
+            "| refused (negatives)  | {:>3}/{:<3} | {:>7.1}% |",
+            self.refused,
+            self.negatives,
+            pct(self.refused, self.negatives)
+        );
+        println!(
+            "| wrong bookings       | {:>3}     |          |",
+            self.wrong.len()
+        );
     }
 }
 
@@ -297,10 +327,12 @@ impl Score {
         });
         let any = |f: fn(&BridgeAction) -> bool| result.actions.iter().any(f);
         if call.cancel && !any(|a| matches!(a, BridgeAction::Cancel { .. })) {
-            self.problems.push(format!("{}: expected a Cancel action", call.id));
+            self.problems
+                .push(format!("{}: expected a Cancel action", call.id));
         }
         if call.check && !any(|a| matches!(a, BridgeAction::CheckAvailability { .. })) {
-            self.problems.push(format!("{}: expected a CheckAvailability action", call.id));
+            self.problems
+                .push(format!("{}: expected a CheckAvailability action", call.id));
         }
         match (call.outcome.as_str(), &call.booking) {
             ("none", None) => {
@@ -312,7 +344,10 @@ impl Score {
                         None => "refused (ok): no commitment".to_string(),
                     }
                 } else {
-                    self.wrong.push(format!("{}: booked {books:?} but no booking was expected", call.id));
+                    self.wrong.push(format!(
+                        "{}: booked {books:?} but no booking was expected",
+                        call.id
+                    ));
                     "WRONG: booked".to_string()
                 }
             }
@@ -321,7 +356,9 @@ impl Score {
                 let want = label.fields();
                 // What the call ends up holding: a correction replaces the call's booking.
                 let last = books.last();
-                let got = last.map(|d| fields(d)).unwrap_or_else(|| confident(&result.facts));
+                let got = last
+                    .map(|d| fields(d))
+                    .unwrap_or_else(|| confident(&result.facts));
                 for (i, w) in want.iter().enumerate() {
                     if let Some(w) = w {
                         self.field[i].1 += 1;
@@ -331,7 +368,8 @@ impl Score {
                 match last {
                     None => format!("MISS (missing/uncertain: {incomplete:?}; facts: {got:?})"),
                     Some(d) if !matches(&fields(d), &want) => {
-                        self.wrong.push(format!("{}: booked {d:?}, expected {want:?}", call.id));
+                        self.wrong
+                            .push(format!("{}: booked {d:?}, expected {want:?}", call.id));
                         "WRONG: fields differ".to_string()
                     }
                     Some(_) => {
@@ -349,7 +387,9 @@ impl Score {
 }
 
 fn fixtures(part: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures").join(part)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(part)
 }
 
 /// Asserts a set has no wrong booking, no missing check/cancel, and at least `min_recall`.
@@ -359,8 +399,16 @@ fn assert_scored(title: &str, score: &Score, min_recall: f64) {
         score.positives >= 30 && score.negatives >= 10,
         "{title}: need at least 30 bookable calls and 10 negatives"
     );
-    assert!(score.wrong.is_empty(), "{title}: wrong bookings:\n{}", score.wrong.join("\n"));
-    assert!(score.problems.is_empty(), "{title}: {}", score.problems.join("\n"));
+    assert!(
+        score.wrong.is_empty(),
+        "{title}: wrong bookings:\n{}",
+        score.wrong.join("\n")
+    );
+    assert!(
+        score.problems.is_empty(),
+        "{title}: {}",
+        score.problems.join("\n")
+    );
     assert!(
         score.recall() >= min_recall,
         "{title}: whole-booking recall {:.1}% is below {:.0}%",
@@ -371,7 +419,11 @@ fn assert_scored(title: &str, score: &Score, min_recall: f64) {
 
 #[test]
 fn accuracy_on_the_frozen_check_corpus() {
-    assert_scored("corpus/check (frozen)", &score(&fixtures("corpus/check")), 0.9);
+    assert_scored(
+        "corpus/check (frozen)",
+        &score(&fixtures("corpus/check")),
+        0.9,
+    );
 }
 
 #[test]
@@ -381,7 +433,11 @@ fn accuracy_on_the_tuning_corpus() {
 
 #[test]
 fn accuracy_on_the_first_fixtures() {
-    assert_scored("transcripts (first fixtures)", &score(&fixtures("transcripts")), 0.9);
+    assert_scored(
+        "transcripts (first fixtures)",
+        &score(&fixtures("transcripts")),
+        0.9,
+    );
 }
 
 #[test]

@@ -90,7 +90,12 @@ fn street(s: &Sentence, words: &[&str], mut i: usize) -> Option<(String, usize, 
             return Some((format!("{} {full}", name.join(" ")), i + 1, true));
         }
         let unit_next = UNITS.iter().any(|(u, _)| *u == words[i]);
-        if unit_next && !name.is_empty() && name.iter().all(|n| !n.starts_with(|c: char| c.is_ascii_digit())) {
+        if unit_next
+            && !name.is_empty()
+            && name
+                .iter()
+                .all(|n| !n.starts_with(|c: char| c.is_ascii_digit()))
+        {
             return Some((name.join(" "), i, false));
         }
         if name.len() == MAX_NAME_WORDS {
@@ -114,7 +119,9 @@ fn street(s: &Sentence, words: &[&str], mut i: usize) -> Option<(String, usize, 
         i += 1;
         let ends = w.pause_after || i == words.len();
         if ends {
-            let named = name.iter().any(|n| !n.starts_with(|c: char| c.is_ascii_digit()));
+            let named = name
+                .iter()
+                .any(|n| !n.starts_with(|c: char| c.is_ascii_digit()));
             return (named && suffix(words[i - 1]).is_none()).then(|| (name.join(" "), i, false));
         }
     }
@@ -245,8 +252,14 @@ mod tests {
             address("210 Broadway, apartment 5."),
             Some(("210 Broadway, Apartment 5".into(), NO_SUFFIX))
         );
-        assert_eq!(address("63 Willow Bend. Phone?"), Some(("63 Willow Bend".into(), NO_SUFFIX)));
-        assert_eq!(address("That's 3 Birch Hollow"), Some(("3 Birch Hollow".into(), NO_SUFFIX)));
+        assert_eq!(
+            address("63 Willow Bend. Phone?"),
+            Some(("63 Willow Bend".into(), NO_SUFFIX))
+        );
+        assert_eq!(
+            address("That's 3 Birch Hollow"),
+            Some(("3 Birch Hollow".into(), NO_SUFFIX))
+        );
         assert_eq!(address("at 2 PM, okay"), None);
         assert_eq!(address("So 14 Tuesday."), None);
         assert_eq!(address("I have 3 Thanks"), None);
@@ -256,7 +269,10 @@ mod tests {
     fn not_addresses() {
         assert_eq!(address("It's a one way street."), None);
         assert_eq!(address("the 3rd Street bridge"), None);
-        assert_eq!(address("5 Oak, and then Street").map(|a| a.1), Some(NO_SUFFIX));
+        assert_eq!(
+            address("5 Oak, and then Street").map(|a| a.1),
+            Some(NO_SUFFIX)
+        );
         assert_eq!(
             address("Is it 42 Oak Street or 44 Oak Street?").map(|a| a.1),
             Some(CONFLICT)

@@ -39,7 +39,10 @@ const BEFORE_DAY: &[&str] = &["on", "for", "until", "by", "from"];
 
 /// Words before "the 2nd" that make it a count, not a date ("only the first", "pick the second").
 fn is_counting(word: &str) -> bool {
-    matches!(word, "only" | "pick" | "choose" | "take" | "just" | "like" | "want" | "prefer")
+    matches!(
+        word,
+        "only" | "pick" | "choose" | "take" | "just" | "like" | "want" | "prefer"
+    )
 }
 /// Set phrases where "today" is small talk, not a date: "how can I help you today?".
 const SMALL_TALK_TODAY: &[&[&str]] = &[
@@ -116,8 +119,9 @@ fn mentions(s: &Sentence, today: Date) -> Vec<Mention> {
                 let end = i + 1 + k;
                 // "the 22nd at a quarter to three", "so the 22nd, then": a day of the month
                 // when what follows is a time, a pause or the end; "the second option" is not.
-                let before_ok = prev(1)
-                    .is_none_or(|w| BEFORE_DAY.contains(&w) || weekday(w).is_some() || !is_counting(w));
+                let before_ok = prev(1).is_none_or(|w| {
+                    BEFORE_DAY.contains(&w) || weekday(w).is_some() || !is_counting(w)
+                });
                 let after_ok = words.get(end).is_none_or(|w| AFTER_DAY.contains(w))
                     || s.words[end - 1].pause_after;
                 let value = Date::new(today.year(), today.month(), d as i8)
@@ -212,7 +216,10 @@ mod tests {
             Some((date(2025, 3, 19), WEEKDAY)),
             "today's weekday is next week's"
         );
-        assert_eq!(when("Thursday, not Wednesday."), Some((date(2025, 3, 13), WEEKDAY)));
+        assert_eq!(
+            when("Thursday, not Wednesday."),
+            Some((date(2025, 3, 13), WEEKDAY))
+        );
         assert_eq!(when("We're closed Sundays."), None);
     }
 
@@ -220,7 +227,10 @@ mod tests {
     fn next_and_this_coming_weekday_are_the_first_one_after_today() {
         assert_eq!(when("next Tuesday"), Some((date(2025, 3, 18), WEEKDAY)));
         assert_eq!(when("next Friday"), Some((date(2025, 3, 14), WEEKDAY)));
-        assert_eq!(when("this coming Friday"), Some((date(2025, 3, 14), WEEKDAY)));
+        assert_eq!(
+            when("this coming Friday"),
+            Some((date(2025, 3, 14), WEEKDAY))
+        );
         assert_eq!(when("next Monday").unwrap().0, date(2025, 3, 17));
         assert_eq!(when("this afternoon at 4"), Some((TODAY, WEEKDAY)));
     }
@@ -231,7 +241,11 @@ mod tests {
             when("So the 22nd at a quarter to three."),
             Some((date(2025, 3, 22), DAY_ONLY))
         );
-        assert_eq!(when("the 12th at noon"), Some((TODAY, DAY_ONLY)), "today is the 12th");
+        assert_eq!(
+            when("the 12th at noon"),
+            Some((TODAY, DAY_ONLY)),
+            "today is the 12th"
+        );
     }
 
     #[test]

@@ -2,9 +2,9 @@
 
 use super::caveats::caveats;
 use super::facts::{CallFacts, Field};
+use super::pattern::Pattern;
 use super::service::ServiceMatcher;
 use super::words::Sentence;
-use super::pattern::Pattern;
 use super::{address, date, email, name, phone, problem, time, ExtractionContext};
 
 /// Confidence of a date, time or service said not to be on offer ("Monday is full").
@@ -19,6 +19,17 @@ const CORRECTION: &[&str] = &[
     "pardon me", "i stand corrected", "change that", "not the", "rather than",
 ];
 
+/// Words of business names that name a trade, not this business: a sentence with "dental" in
+/// it is not necessarily the greeting.
+#[rustfmt::skip]
+const GENERIC_BUSINESS: &[&str] = &[
+    "plumbing", "plumbers", "electric", "electrical", "heating", "air", "cooling", "hvac", "dental",
+    "family", "home", "cleaning", "services", "service", "repair", "repairs", "auto", "lock", "key",
+    "pest", "control", "lawn", "garden", "studio", "clinic", "veterinary", "vet", "appliance",
+    "garage", "door", "doors", "chiropractic", "roofing", "company", "inc", "llc", "co", "group",
+    "and", "the", "hair", "salon", "spa", "care", "center", "centre", "solutions", "pros",
+];
+
 /// The extractors for one call, prepared once: the service matcher and the words the name
 /// extractor must not take for a name (the business's own) are built from the context.
 #[derive(Debug, Clone)]
@@ -28,6 +39,8 @@ pub struct Extractor {
     /// Lower-case words of the business's name and services.
     own_words: Vec<String>,
     service_words: Vec<String>,
+    /// The distinctive words of the business's name ("brightwire", not "electric").
+    business_words: Vec<String>,
     correction: Vec<Pattern>,
 }
 
@@ -36,12 +49,27 @@ impl Extractor {
         let services = ServiceMatcher::new(&ctx.services);
         let service_words = services.words();
         let mut own_words = service_words.clone();
-        own_words.extend(Sentence::parse(&ctx.business_name).lower().iter().map(|w| w.to_string()));
+        let business: Vec<String> = Sentence::parse(&ctx.business_name)
+            .words
+            .iter()
+            .filter(|w| !name::is_everyday_word(&w.lower) && w.lower.len() > 2)
+            .map(|w| w.lower.clone())
+            .collect();
+        own_words.extend(business.iter().cloned());
+        // Words of a trade ("plumbing", "dental") said in any sentence are not distinctive.
+        let business_words = business
+            .into_iter()
+            .filter(|w| !GENERIC_BUSINESS.contains(&w.as_str()))
+            .collect();
         Extractor {
+            business_words,
             services,
             own_words,
             service_words,
-            correction: CORRECTION.iter().map(|c| Pattern::compile(c, &[])).collect(),
+            correction: CORRECTION
+                .iter()
+                .map(|c| Pattern::compile(c, &[]))
+                .collect(),
             ctx,
         }
     }
@@ -57,7 +85,7 @@ impl Extractor {
     pub fn sentence(&self, s: &Sentence) -> CallFacts {
         let caveats = caveats(s);
         let slot = caveats.not_the_slot;
-        let (name, name_part) = match name::extract(s, &self.own_words) {
+        let (name, name_part) = match name::extract_with(s, &self.own_words, &self.business_words) {
             Some((field, part)) => (Some(field), part),
             None => (None, None),
         };
@@ -94,7 +122,10 @@ mod tests {
     use jiff::civil::{date, time};
 
     fn extractor() -> Extractor {
-        Extractor::new(ExtractionContext::new(&["Drain cleaning"], date(2025, 3, 12)))
+        Extractor::new(ExtractionContext::new(
+            &["Drain cleaning"],
+            date(2025, 3, 12),
+        ))
     }
 
     #[test]

@@ -11,7 +11,7 @@ pub const DOUBTED: f32 = 0.3;
 
 /// A first and a last name said apart, each plainly as the caller's ("first name Ines" ...
 /// "last name Duarte").
-const JOINED: f32 = 0.9;
+const JOINED: f32 = 0.85;
 
 /// One extracted value, its confidence, and the words it came from.
 ///
@@ -145,11 +145,15 @@ impl CallFacts {
         merge(&mut self.phone, said.phone, correction, |old, new| {
             old.ends_with(new.as_str())
         });
-        merge(&mut self.email, said.email, correction, |old, new| old == new);
+        merge(&mut self.email, said.email, correction, |old, new| {
+            old == new
+        });
         merge(&mut self.address, said.address, correction, |old, new| {
             old.starts_with(new.as_str())
         });
-        merge(&mut self.service, said.service, correction, |old, new| old == new);
+        merge(&mut self.service, said.service, correction, |old, new| {
+            old == new
+        });
         merge(&mut self.date, said.date, correction, |old, new| old == new);
         merge(&mut self.time, said.time, correction, |old, new| {
             // "at three" after "3 pm": same clock reading, the earlier one knew am/pm.
@@ -162,7 +166,8 @@ impl CallFacts {
 
     /// Names are said about other people too ("our technician Marco Ruiz"), so a different
     /// name replaces the one we have only when it is said at least as surely, or as a
-    /// correction. A first name and a last name said apart are joined.
+    /// correction. A first name and a last name said apart are joined, when either was said
+    /// as one ("and the last name?" ... "N-W-O-S-U, Nwosu" ... "okay Emeka").
     fn absorb_name(
         &mut self,
         new: Option<Field<String>>,
@@ -171,17 +176,28 @@ impl CallFacts {
     ) {
         let Some(new) = new else { return };
         let single = |f: &Field<String>| !f.value.contains(' ');
-        match (&mut self.name, part) {
-            (Some(old), Some(part)) if single(old) && single(&new) && old.value != new.value => {
-                let (first, last) = match part {
-                    NamePart::Last => (&old.value, &new.value),
-                    NamePart::First => (&new.value, &old.value),
+        let known_part = part.is_some() || self.name_part.is_some();
+        match &mut self.name {
+            Some(old) if known_part && single(old) && single(&new) && old.value != new.value => {
+                let new_is_last =
+                    part == Some(NamePart::Last) || self.name_part == Some(NamePart::First);
+                let (first, last) = if new_is_last {
+                    (&old.value, &new.value)
+                } else {
+                    (&new.value, &old.value)
                 };
                 let said = format!("{} … {}", old.said, new.said);
                 *old = Field::new(format!("{first} {last}"), JOINED, said);
                 self.name_part = None;
             }
-            (Some(old), _) => {
+            // "K-E-L-L-E-H-E-R, Kelleher" after "Siobhan Kelliher": the spelling corrects one
+            // word of the name.
+            Some(old) if single(&new) && respelled(&old.value, &new.value).is_some() => {
+                let value = respelled(&old.value, &new.value).expect("checked");
+                let said = format!("{} … {}", old.said, new.said);
+                *old = Field::new(value, old.confidence.max(new.confidence), said);
+            }
+            Some(old) => {
                 let old_words: Vec<String> = old.value.split(' ').map(str::to_lowercase).collect();
                 let restates = new
                     .value
@@ -196,12 +212,47 @@ impl CallFacts {
                 *old = new;
                 self.name_part = part;
             }
-            (None, _) => {
+            None => {
                 self.name = Some(new);
                 self.name_part = part;
             }
         }
     }
+}
+
+/// `name` with one of its words replaced by `word`, when `word` is a respelling of it (same
+/// first letter, a letter or two apart) and not already in the name.
+fn respelled(name: &str, word: &str) -> Option<String> {
+    let parts: Vec<&str> = name.split(' ').collect();
+    if parts.len() < 2 || parts.iter().any(|p| p.eq_ignore_ascii_case(word)) {
+        return None;
+    }
+    let close = |p: &&str| {
+        p.chars().next().map(|c| c.to_ascii_lowercase())
+            == word.chars().next().map(|c| c.to_ascii_lowercase())
+            && edit_distance(&p.to_lowercase(), &word.to_lowercase()) <= 2
+            && p.len() >= 4
+    };
+    let i = parts.iter().position(close)?;
+    let mut parts: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
+    parts[i] = word.to_string();
+    Some(parts.join(" "))
+}
+
+/// Levenshtein distance, for telling a respelling from another name.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }
 
 /// Later overrides earlier, except a restatement (`restates(old, new)`) that is less sure
@@ -250,7 +301,10 @@ mod tests {
         let mut facts = complete();
         facts.time.as_mut().unwrap().confidence = 0.6;
         facts.name = None;
-        assert_eq!(facts.booking(0.8, "Service call"), Err(vec!["name", "time"]));
+        assert_eq!(
+            facts.booking(0.8, "Service call"),
+            Err(vec!["name", "time"])
+        );
         assert_eq!(
             CallFacts::default()
                 .booking(0.8, "Service call")
@@ -261,7 +315,10 @@ mod tests {
         let mut facts = complete();
         facts.service = None;
         let details = facts.booking(0.8, "Service call").unwrap();
-        assert_eq!(details.service, "Service call", "no service named: the default");
+        assert_eq!(
+            details.service, "Service call",
+            "no service named: the default"
+        );
     }
 
     #[test]
@@ -296,7 +353,11 @@ mod tests {
             correction: true,
             ..Default::default()
         });
-        assert_eq!(facts.name.as_ref().unwrap().value, "Jon Smyth", "a correction");
+        assert_eq!(
+            facts.name.as_ref().unwrap().value,
+            "Jon Smyth",
+            "a correction"
+        );
     }
 
     #[test]
@@ -313,6 +374,9 @@ mod tests {
             ..Default::default()
         });
         let name = facts.name.unwrap();
-        assert_eq!((name.value.as_str(), name.confidence), ("Ines Duarte", JOINED));
+        assert_eq!(
+            (name.value.as_str(), name.confidence),
+            ("Ines Duarte", JOINED)
+        );
     }
 }

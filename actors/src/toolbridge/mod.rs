@@ -36,8 +36,8 @@ pub mod words;
 
 pub use extractor::Extractor;
 pub use facts::{CallFacts, Field, NamePart};
-pub use service::ServiceSpec;
 pub use intent::Intent;
+pub use service::ServiceSpec;
 pub use state::{BridgeAction, ToolBridgeState};
 
 /// Confidence every required field needs before a booking is made. Set so that sure
@@ -69,25 +69,38 @@ impl ExtractionContext {
             services: services.iter().map(|s| ServiceSpec::named(*s)).collect(),
             default_service: DEFAULT_SERVICE.to_string(),
             call_date,
-            hours: (jiff::civil::time(8, 0, 0, 0), jiff::civil::time(18, 0, 0, 0)),
+            hours: (
+                jiff::civil::time(8, 0, 0, 0),
+                jiff::civil::time(18, 0, 0, 0),
+            ),
         }
     }
 }
 
 impl ExtractionContext {
     /// The context for a call to `business` on `today` (in the business's zone).
-    pub fn for_business(business: &crate::booking::business::Business, today: jiff::civil::Date) -> Self {
+    pub fn for_business(
+        business: &crate::booking::business::Business,
+        today: jiff::civil::Date,
+    ) -> Self {
         let days = business.hours.days();
         let open_close = days.iter().filter_map(|(_, h)| h.open_close());
-        let hours = open_close.fold(None, |acc: Option<(jiff::civil::Time, jiff::civil::Time)>, (o, c)| {
-            Some(match acc {
-                None => (o, c),
-                Some((a, b)) => (a.min(o), b.max(c)),
-            })
-        });
+        let hours = open_close.fold(
+            None,
+            |acc: Option<(jiff::civil::Time, jiff::civil::Time)>, (o, c)| {
+                Some(match acc {
+                    None => (o, c),
+                    Some((a, b)) => (a.min(o), b.max(c)),
+                })
+            },
+        );
         let mut ctx = ExtractionContext::new(&[], today);
         ctx.business_name = business.name.clone();
-        ctx.services = business.services.iter().map(|s| ServiceSpec::named(s.name.clone())).collect();
+        ctx.services = business
+            .services
+            .iter()
+            .map(|s| ServiceSpec::named(s.name.clone()))
+            .collect();
         if let Some(hours) = hours {
             ctx.hours = hours;
         }

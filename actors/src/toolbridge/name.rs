@@ -60,12 +60,10 @@ const NOT_CALLER: &[&str] = &[
     "dentist", "specialist", "crew", "inspector", "cleaner", "my", "calling", "welcome to",
     "from", "at", "on", "in", "of", "to", "near", "by", "named", "called", "assistant",
 ];
-/// Trailing cues that make a name opening the sentence a read-back: "Helen Park, thank you."
-const TRAILING_CUES: &[&str] = &["thank you", "thanks", "got it", "is that right|correct", "right", "correct"];
 /// Words that may stand around a name said alone ("Okay, Tobias Lind, got it.").
 #[rustfmt::skip]
 const FILLER: &[&str] = &[
-    "okay", "ok", "alright", "so", "and", "great", "perfect", "thanks", "thank", "you", "got",
+    "sorry", "hi", "hello", "yes", "okay", "ok", "alright", "so", "and", "great", "perfect", "thanks", "thank", "you", "got",
     "it", "right", "correct", "is", "that", "yes", "yep", "sure", "wonderful", "lovely", "oh",
     "um", "uh", "and", "the", "name", "awesome", "excellent", "mhm",
 ];
@@ -111,13 +109,26 @@ const NOT_NAMES: &[&str] = &[
     "holiday", "weekend", "weekday", "week", "month", "year", "day", "days", "hour", "hours",
     "minute", "minutes", "mhm", "ah", "er", "ahh", "oops", "whoops", "correction",
     "otherwise", "also", "again", "once", "twice", "spelled", "spelt", "like", "as", "in",
+    "hm", "hmm", "mm", "huh", "aha", "ooh", "wow", "whoa", "yikes", "ugh", "gosh", "geez",
+    "jeez", "ouch", "oof", "phew", "shoot", "darn", "dang", "ha", "haha", "eh", "meh", "fun",
+    "congratulations", "congrats", "smart", "poor", "thing", "yes", "absolutely", "exactly",
+    "indeed", "fine", "glad", "happy", "fixed", "updated", "corrected", "noted", "understood",
+    "copy", "roger", "cheers", "bless", "hey", "please", "alright", "welcome", "bright", "early",
+    "late", "quick", "sure", "ready", "ok", "okey", "dokey", "any", "every", "each",
 ];
 const TITLES: &[&str] = &["mr", "mrs", "ms", "miss", "dr", "mister", "mx"];
 
 /// Whether a lower-case word is an everyday word that is never part of a name or street name.
 pub fn is_everyday_word(lower: &str) -> bool {
     const DIRECTIONS: &[&str] = &[
-        "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+        "north",
+        "south",
+        "east",
+        "west",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
     ];
     NOT_NAMES.contains(&lower) && !is_street_suffix(lower) && !DIRECTIONS.contains(&lower)
 }
@@ -131,7 +142,6 @@ static WEAK: LazyLock<Vec<Pattern>> = LazyLock::new(|| compile(WEAK_CUES));
 static FIRST: LazyLock<Vec<Pattern>> = LazyLock::new(|| compile(FIRST_CUES));
 static LAST: LazyLock<Vec<Pattern>> = LazyLock::new(|| compile(LAST_CUES));
 static NOT_THEIRS: LazyLock<Vec<Pattern>> = LazyLock::new(|| compile(NOT_CALLER));
-static TRAILING: LazyLock<Vec<Pattern>> = LazyLock::new(|| compile(TRAILING_CUES));
 
 /// A phrase of `table` that ends exactly at word `end`.
 fn ends_at(table: &[Pattern], words: &[&str], end: usize) -> bool {
@@ -142,17 +152,12 @@ fn ends_at(table: &[Pattern], words: &[&str], end: usize) -> bool {
     })
 }
 
-/// A phrase of `table` that starts exactly at word `start`.
-fn starts_at(table: &[Pattern], words: &[&str], start: usize) -> bool {
-    table
-        .iter()
-        .any(|p| p.find(&words[start..]).is_some_and(|(s, _)| s == 0))
-}
-
 /// Whether a word can be part of a name, given the business's own words (`stop`).
 fn name_word(text: &str, lower: &str, stop: &[String]) -> bool {
     let capital = text.chars().next().is_some_and(char::is_uppercase);
-    let letters = text.chars().all(|c| c.is_alphabetic() || c == '\'' || c == '-')
+    let letters = text
+        .chars()
+        .all(|c| c.is_alphabetic() || c == '\'' || c == '-')
         && text.chars().filter(|c| c.is_alphabetic()).count() >= 2;
     // "What's", "Here's", "We'll": contractions are not names (nor are possessives).
     let contraction = ["'s", "'re", "'ll", "'ve", "'d", "n't", "'m"]
@@ -181,6 +186,8 @@ struct Run {
     start: usize,
     end: usize,
     titled: bool,
+    /// Spelled letter by letter ("N-O-V-A-K").
+    spelled: bool,
 }
 
 /// Every run of name words (and spelled words) in a sentence.
@@ -192,6 +199,7 @@ fn runs(s: &Sentence, stop: &[String]) -> Vec<Run> {
         let start = i;
         let mut j = i + usize::from(titled);
         let mut parts: Vec<String> = Vec::new();
+        let mut spelled_parts = 0;
         while j < s.words.len() && parts.len() < MAX_WORDS {
             let w = &s.words[j];
             // Spelled letters: "N-O-V-A-K" or "N O V A K" is one word.
@@ -216,6 +224,7 @@ fn runs(s: &Sentence, stop: &[String]) -> Vec<Run> {
                     break;
                 }
                 parts.push(word);
+                spelled_parts += 1;
                 j = k;
                 if s.words[k - 1].pause_after {
                     break;
@@ -252,6 +261,7 @@ fn runs(s: &Sentence, stop: &[String]) -> Vec<Run> {
         if !parts.is_empty() && !street_next {
             out.push(Run {
                 words: parts.len(),
+                spelled: spelled_parts == parts.len(),
                 text: parts.join(" "),
                 start,
                 end: j,
@@ -261,6 +271,61 @@ fn runs(s: &Sentence, stop: &[String]) -> Vec<Run> {
         } else {
             i = j.max(i + 1);
         }
+    }
+    out
+}
+
+/// Whether every word of a run was spelled back in the sentence.
+fn spelled_back(run: &Run, spelled: &[String]) -> bool {
+    run.spelled
+        || run
+            .text
+            .split([' ', '-'])
+            .any(|part| spelled.iter().any(|w| part.eq_ignore_ascii_case(w)))
+}
+
+/// "A-O-I-F-E, Aoife, Ni Dhuibhir, D-H-U-I-B-H-I-R": a first and a last name each spelled
+/// back, side by side, are one name. Spelled-only runs that repeat a neighbour are dropped.
+fn join_spelled_back(runs: Vec<Run>, spelled: &[String]) -> Vec<Run> {
+    let mut out: Vec<Run> = Vec::new();
+    for run in runs {
+        let Some(prev) = out.last_mut() else {
+            out.push(run);
+            continue;
+        };
+        let adjacent = prev.end == run.start;
+        if adjacent
+            && run.spelled
+            && prev
+                .text
+                .split(' ')
+                .any(|w| w.eq_ignore_ascii_case(&run.text))
+        {
+            prev.end = run.end; // the spelling of a word just said
+            continue;
+        }
+        if adjacent
+            && prev.spelled
+            && run
+                .text
+                .split(' ')
+                .any(|w| w.eq_ignore_ascii_case(&prev.text))
+        {
+            *prev = Run {
+                start: prev.start,
+                ..run
+            }; // said right after its spelling
+            continue;
+        }
+        let both = spelled_back(prev, spelled) && spelled_back(&run, spelled);
+        if adjacent && both && prev.words + run.words <= MAX_WORDS && !prev.titled {
+            prev.text = format!("{} {}", prev.text, run.text);
+            prev.words += run.words;
+            prev.end = run.end;
+            prev.spelled = false;
+            continue;
+        }
+        out.push(run);
     }
     out
 }
@@ -283,7 +348,10 @@ fn readback_list(s: &Sentence) -> bool {
         .iter()
         .filter(|w| super::numbers::is_number_word(&w.lower))
         .count();
-    let dated = s.words.iter().any(|w| weekday(&w.lower).is_some() || is_month(&w.lower));
+    let dated = s
+        .words
+        .iter()
+        .any(|w| weekday(&w.lower).is_some() || is_month(&w.lower));
     let streets = s.words.iter().any(|w| is_street_suffix(&w.lower));
     digits || numbers >= 3 || dated || streets
 }
@@ -292,11 +360,34 @@ fn readback_list(s: &Sentence) -> bool {
 /// `stop` holds the business's own lower-case words (its name and services), so "that's Drain
 /// Cleaning" or "thanks for calling Harbor Dental" are not people.
 pub fn extract(s: &Sentence, stop: &[String]) -> Option<(Field<String>, Option<NamePart>)> {
+    extract_with(s, stop, &[])
+}
+
+/// [`extract`], where `business` holds the distinctive words of the business's name: a
+/// sentence that says it ("Brightwire Electric, Paolo.") is the agent greeting the caller, and
+/// the name in it is the agent's.
+pub fn extract_with(
+    s: &Sentence,
+    stop: &[String],
+    business: &[String],
+) -> Option<(Field<String>, Option<NamePart>)> {
     let words = s.lower();
+    if words.iter().any(|w| business.iter().any(|b| b == w)) {
+        return None;
+    }
     let mut found: Vec<(Field<String>, bool, Option<NamePart>)> = Vec::new();
-    for run in runs(s, stop) {
+    let all_runs = runs(s, stop);
+    let spelled_words: Vec<String> = all_runs
+        .iter()
+        .filter(|r| r.spelled)
+        .map(|r| r.text.clone())
+        .collect();
+    let all_runs = join_spelled_back(all_runs, &spelled_words);
+    for run in all_runs {
         let after_number = run.start > 0
-            && (s.words[run.start - 1].text.starts_with(|c: char| c.is_ascii_digit())
+            && (s.words[run.start - 1]
+                .text
+                .starts_with(|c: char| c.is_ascii_digit())
                 || super::numbers::is_number_word(words[run.start - 1]));
         if after_number || ends_at(&NOT_THEIRS, &words, run.start) {
             continue;
@@ -311,10 +402,17 @@ pub fn extract(s: &Sentence, stop: &[String]) -> Option<(Field<String>, Option<N
             None
         };
         let paused = s.words[run.end - 1].pause_after || run.end == s.words.len();
+        let paused_before = run.start == 0 || s.words[run.start - 1].pause_after;
+        // "N-O-V-A-K, Novak": a word the agent spelled is the caller's.
+        let spelled = spelled_back(&run, &spelled_words);
+        let strong = strong || spelled;
         let weak = ends_at(&WEAK, &words, run.start)
             || run.titled
             || alone(&words, &run)
-            || (run.start == 0 && paused && starts_at(&TRAILING, &words, run.end))
+            // "Nikolai Sorokin, yes, I see you": a name opening the sentence, set off.
+            || (run.start == 0 && paused)
+            // "I've got you scheduled, Deepika, Saturday at 9": the caller addressed by name.
+            || (paused_before && paused && run.start > 0)
             || (paused && readback_list(s));
         let confidence = match (full, strong, weak) {
             (true, true, _) => STRONG_FULL,
@@ -347,9 +445,7 @@ pub fn extract(s: &Sentence, stop: &[String]) -> Option<(Field<String>, Option<N
     let (mut best, _, part) = found.first()?.clone();
     let best_words: Vec<&str> = best.value.split(' ').collect();
     let rival = found.iter().skip(1).any(|(f, cued, _)| {
-        *cued
-            && f.confidence >= WEAK_FULL
-            && !f.value.split(' ').all(|w| best_words.contains(&w))
+        *cued && f.confidence >= WEAK_FULL && !f.value.split(' ').all(|w| best_words.contains(&w))
     });
     if rival {
         best.confidence = CONFLICT;

@@ -74,9 +74,17 @@ fn spelled_names() {
     );
     assert_eq!(
         name("So that's Jan Novak, N-O-V-A-K."),
-        Some(("Jan Novak".into(), WEAK_FULL))
+        Some(("Jan Novak".into(), STRONG_FULL)),
+        "spelled back: plainly the caller's"
     );
-    assert_eq!(part("And the last name is N-O-V-A-K."), Some(NamePart::Last));
+    assert_eq!(
+        part("And the last name is N-O-V-A-K."),
+        Some(NamePart::Last)
+    );
+    assert_eq!(
+        name("A-O-I-F-E, Aoife, Ni Dhuibhir, D-H-U-I-B-H-I-R."),
+        Some(("Aoife Ni Dhuibhir".into(), STRONG_FULL))
+    );
     assert_eq!(
         name("First name Ines, last name Duarte."),
         Some(("Ines Duarte".into(), STRONG_FULL))
@@ -86,7 +94,10 @@ fn spelled_names() {
 #[test]
 fn first_names_and_titles_are_not_enough() {
     assert_eq!(name("Thank you, John."), Some(("John".into(), WEAK_SINGLE)));
-    assert_eq!(name("Thanks, Mr. Smith."), Some(("Smith".into(), WEAK_SINGLE)));
+    assert_eq!(
+        name("Thanks, Mr. Smith."),
+        Some(("Smith".into(), WEAK_SINGLE))
+    );
     assert_eq!(
         name("Your name is John, right?"),
         Some(("John".into(), STRONG_SINGLE))
@@ -95,9 +106,23 @@ fn first_names_and_titles_are_not_enough() {
 }
 
 #[test]
+fn the_greeting_names_the_agent() {
+    let business = vec!["brightwire".to_string()];
+    let said = |t: &str| extract_with(&Sentence::parse(t), &[], &business).map(|(f, _)| f.value);
+    assert_eq!(said("Brightwire Electric, Paolo."), None);
+    assert_eq!(
+        said("Lisa Moreau, 75 Canal Street."),
+        Some("Lisa Moreau".into())
+    );
+}
+
+#[test]
 fn things_that_are_not_the_callers_name() {
     assert_eq!(name("Hi, my name is Sarah Jones, how can I help?"), None);
-    assert_eq!(name("Thanks for calling Acme Plumbing, this is Sam Peters."), None);
+    assert_eq!(
+        name("Thanks for calling Acme Plumbing, this is Sam Peters."),
+        None
+    );
     assert_eq!(name("So that's Tuesday at 3 pm."), None);
     assert_eq!(name("That's Oak Street, right?"), None);
     assert_eq!(name("That's Drain Cleaning then."), None);

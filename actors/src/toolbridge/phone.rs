@@ -154,10 +154,53 @@ fn judge(run: &Run) -> (String, f32) {
     (format!("{prefix}{all}"), PARTIAL)
 }
 
+/// Words with which the agent takes back the digits it just said: "eleven eighty-eight, no
+/// wait, eleven eighty-nine", "six two three, five five, sorry, five five five".
+const CORRECTIONS: &[&str] = &[
+    "sorry",
+    "no",
+    "wait",
+    "i",
+    "mean",
+    "actually",
+    "correction",
+    "make",
+    "that",
+    "rather",
+];
+
+/// Joins a run with the run that corrects it: the groups said after the correction replace
+/// the last group said before it ("555 404 1188, no wait, 1189" is 555 404 1189). A
+/// correction that is a whole number by itself simply replaces the first.
+fn corrected(s: &Sentence, runs: Vec<Run>) -> Vec<Run> {
+    let mut out: Vec<Run> = Vec::new();
+    for run in runs {
+        let joined = out.last_mut().filter(|prev| {
+            let between = &s.words[prev.end..run.start];
+            !between.is_empty()
+                && between.len() <= 3
+                && between
+                    .iter()
+                    .all(|w| CORRECTIONS.contains(&w.lower.as_str()))
+                && !between.iter().all(|w| w.lower == "i" || w.lower == "that")
+        });
+        match joined {
+            Some(prev) if !complete(&run.digits()) => {
+                prev.groups.pop();
+                prev.groups.extend(run.groups);
+                prev.end = run.end;
+            }
+            Some(prev) => *prev = run,
+            None => out.push(run),
+        }
+    }
+    out
+}
+
 /// The phone number in a sentence. Two different numbers in one sentence are an offer or a
 /// mix-up, so the last one is kept with low confidence.
 pub fn extract(s: &Sentence) -> Option<Field<String>> {
-    let found: Vec<(String, f32, String)> = runs(s)
+    let found: Vec<(String, f32, String)> = corrected(s, runs(s))
         .into_iter()
         .filter(|r| r.digits().len() >= MIN_DIGITS)
         .map(|r| {
@@ -234,6 +277,22 @@ mod tests {
         assert_eq!(
             phone("Either 555 123 4567 or 555 987 6543."),
             Some(("5559876543".into(), super::super::facts::DOUBTED))
+        );
+    }
+
+    #[test]
+    fn corrections_inside_the_number() {
+        assert_eq!(
+            phone("555 404 1188, no wait, 1189."),
+            Some(("5554041189".into(), SURE))
+        );
+        assert_eq!(
+            phone("Six two three, five five, sorry, five five five, oh one nine three."),
+            Some(("6235550193".into(), SURE))
+        );
+        assert_eq!(
+            phone("Eight oh one, five five five, two two, I mean, two three four five."),
+            Some(("8015552345".into(), SURE))
         );
     }
 

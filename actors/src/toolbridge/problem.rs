@@ -50,7 +50,10 @@ pub fn extract(s: &Sentence, service_words: &[String]) -> Option<Field<String>> 
         if end < s.words.len() && !s.words[end - 1].pause_after {
             continue;
         }
-        let clause: Vec<&str> = s.words[start..end].iter().map(|w| w.lower.as_str()).collect();
+        let clause: Vec<&str> = s.words[start..end]
+            .iter()
+            .map(|w| w.lower.as_str())
+            .collect();
         let trouble = TROUBLE.iter().any(|t| {
             let t: Vec<&str> = t.split(' ').collect();
             clause.windows(t.len()).any(|w| w == t.as_slice())
@@ -79,7 +82,11 @@ mod tests {
     use super::*;
 
     fn problem(text: &str) -> Option<String> {
-        let services = vec!["water".to_string(), "heater".to_string(), "leak".to_string()];
+        let services = vec![
+            "water".to_string(),
+            "heater".to_string(),
+            "leak".to_string(),
+        ];
         extract(&Sentence::parse(text), &services).map(|f| f.value)
     }
 

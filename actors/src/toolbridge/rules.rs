@@ -90,6 +90,8 @@ pub const GROUPS: &[(&str, &[&str])] = &[
         "all squared away", "taken care of", "all taken care of", "set up",
     ]),
     ("holder", &["i", "we", "i've", "we've"]),
+    // A third party or pet being booked in: "I've put Oscar in for four".
+    ("name_obj", &["him", "her", "them", "your son", "your daughter", "your dog", "your cat", "the car", "your car", "the dog", "the cat"]),
     ("have_got", &["have", "got", "'ve got", "have got", "now have", "now got"]),
     // What moving an appointment is about.
     ("thing", &[
@@ -107,6 +109,7 @@ pub const RULES: &[Rule] = &[
     // on the schedule", "let me lock that in", "I'll get a tech out to you Thursday".
     Rule { intent: Intent::Book, pattern: "{will} {adv} book|schedule|reserve|secure|confirm" },
     Rule { intent: Intent::Book, pattern: "{will} {adv} pencil|put|slot|squeeze|fit|lock|sign|write|jot|mark|block {obj} in|down|up|off|for|into" },
+    Rule { intent: Intent::Book, pattern: "{will} {adv} put|slot|pencil {obj} on for" },
     Rule { intent: Intent::Book, pattern: "{will} {adv} pencil|put|slot|squeeze|fit|write|jot|mark {obj} {on_sched}" },
     Rule { intent: Intent::Book, pattern: "{will} {adv} add {obj} to|onto the|our|my {sched}" },
     Rule { intent: Intent::Book, pattern: "{will} {adv} set {obj} up" },
@@ -125,6 +128,7 @@ pub const RULES: &[Rule] = &[
     Rule { intent: Intent::Book, pattern: "{am} {adv} booking|scheduling|reserving|confirming|securing" },
     Rule { intent: Intent::Book, pattern: "{am} {adv} penciling|pencilling|putting|slotting|squeezing|fitting|locking|signing|writing|marking {obj} in|down|up|into" },
     Rule { intent: Intent::Book, pattern: "{am} {adv} putting|penciling|pencilling|writing|marking {obj} {on_sched}" },
+    Rule { intent: Intent::Book, pattern: "{am} {adv} putting|slotting|penciling|pencilling {obj} on for" },
     Rule { intent: Intent::Book, pattern: "{am} {adv} adding {obj} to|onto the|our|my {sched}" },
     Rule { intent: Intent::Book, pattern: "{am} {adv} getting|setting {obj} {done}" },
     Rule { intent: Intent::Book, pattern: "{am} {adv} getting|setting {obj} up|in|down" },
@@ -140,6 +144,8 @@ pub const RULES: &[Rule] = &[
     Rule { intent: Intent::Book, pattern: "{did} {adv} booked|scheduled|reserved|confirmed|secured" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} penciled|pencilled|put|slotted|squeezed|fit|fitted|locked|signed|written|wrote|marked {obj} in|down|up|into" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} penciled|pencilled|put|slotted|written|wrote|marked {obj} {on_sched}" },
+    Rule { intent: Intent::Book, pattern: "{did} {adv} put|slotted|penciled|pencilled {obj} on for" },
+    Rule { intent: Intent::Book, pattern: "{did} {adv} put {name_obj} in|down for" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} added {obj} to|onto the|our|my {sched}" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} got|gotten|set {obj} {done}" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} got|gotten|set {obj} up|in|down" },
@@ -176,6 +182,7 @@ pub const RULES: &[Rule] = &[
     Rule { intent: Intent::Reschedule, pattern: "{did} {adv} rescheduled|rebooked" },
     Rule { intent: Intent::Reschedule, pattern: "{did} {adv} moved|switched|changed|shifted|bumped|pushed {your} {thing}" },
     Rule { intent: Intent::Reschedule, pattern: "{did} {adv} moved|switched|shifted|bumped|pushed you|that|it|this to|over|up|back" },
+    Rule { intent: Intent::Reschedule, pattern: "{did} {adv} moved|switched|shifted|changed|rescheduled you|that|it|this|them" },
     Rule { intent: Intent::Reschedule, pattern: "{it_is} all? now? moved|rescheduled|changed|switched" },
     Rule { intent: Intent::Reschedule, pattern: "{you_are} all? now? moved|rescheduled" },
     // --- Availability: looking something up before offering it.
@@ -230,7 +237,7 @@ pub const BLOCK_ANYWHERE: &[&str] = &[
     "as soon as", "after i", "after we", "when i", "when we", "whether", "unable", "not able",
     "instead of", "rather than", "no longer", "not going to", "not yet", "in case", "provided",
     "assuming", "as long as", "tentatively", "tentative", "hold off", "waitlist",
-    "waiting list", "wait list",
+    "waiting list", "wait list", "on hold", "hold on",
 ];
 
 /// Words that turn what follows them into an offer, a wish or a refusal: "I'd be happy to
@@ -263,7 +270,14 @@ mod tests {
         for rule in RULES {
             Pattern::compile(rule.pattern, GROUPS);
         }
-        for table in [STATE_RULES, SLOT_WORDS, UNAVAILABLE, BLOCK_ANYWHERE, BLOCK_BEFORE, IF_ASIDE] {
+        for table in [
+            STATE_RULES,
+            SLOT_WORDS,
+            UNAVAILABLE,
+            BLOCK_ANYWHERE,
+            BLOCK_BEFORE,
+            IF_ASIDE,
+        ] {
             for phrase in table {
                 Pattern::compile(phrase, GROUPS);
             }

@@ -122,7 +122,13 @@ impl ServiceMatcher {
                 let keywords = spec
                     .keywords
                     .iter()
-                    .map(|k| Sentence::parse(k).lower().iter().map(|w| canonical(w)).collect())
+                    .map(|k| {
+                        Sentence::parse(k)
+                            .lower()
+                            .iter()
+                            .map(|w| canonical(w))
+                            .collect()
+                    })
                     .filter(|k: &Vec<String>| !k.is_empty())
                     .collect();
                 Service {

@@ -3,7 +3,7 @@
 use jiff::civil::{Date, Time};
 
 use super::extractor::Extractor;
-use super::facts::CallFacts;
+use super::facts::{CallFacts, NamePart};
 use super::intent::{detect, Intent};
 use super::words::{Sentence, SentenceAssembler};
 use super::{ExtractionContext, BOOKING_THRESHOLD};
@@ -28,9 +28,7 @@ pub enum BridgeAction {
     Reschedule(BookingDetails),
     /// The agent committed to booking but details are missing or uncertain: do nothing
     /// harmful, record these.
-    BookingIncomplete {
-        missing: Vec<&'static str>,
-    },
+    BookingIncomplete { missing: Vec<&'static str> },
     Cancel {
         date: Option<Date>,
         time: Option<Time>,
@@ -68,6 +66,11 @@ pub struct ToolBridgeState {
     /// The last booking that did not happen: asking again with the same details would only
     /// get the same "sorry" read to the caller twice.
     failed: Option<BookingDetails>,
+    /// The agent asked for (or to spell) the first or last name: a lone name said in reply is
+    /// that part. Kept for the turn that asked and the next one.
+    asked: Option<(NamePart, u8)>,
+    /// This turn corrects something said before.
+    correcting: bool,
 }
 
 impl ToolBridgeState {
@@ -81,6 +84,8 @@ impl ToolBridgeState {
             pending_kind: Commitment::Book,
             booked: None,
             failed: None,
+            asked: None,
+            correcting: false,
         }
     }
 
@@ -126,7 +131,20 @@ impl ToolBridgeState {
 
     fn sentence(&mut self, text: &str) -> Vec<BridgeAction> {
         let sentence = Sentence::parse(text);
-        let said = self.extractor.sentence(&sentence);
+        let mut said = self.extractor.sentence(&sentence);
+        if let (Some(name), None, Some((part, _))) = (&said.name, said.name_part, self.asked) {
+            if !name.value.contains(' ') {
+                said.name_part = Some(part);
+                self.asked = None;
+            }
+        }
+        if let Some(part) = asks_for_part(&sentence) {
+            self.asked = Some((part, 2));
+        }
+        // "Sorry! ... So January 8th at 1 PM.": the rest of a turn that began correcting
+        // something corrects it too.
+        self.correcting |= said.correction;
+        said.correction = self.correcting;
         // The sentence's own date and time, if it named any, are what a check or a cancel is
         // about ("let me check Thursday morning"); otherwise the ones agreed so far.
         let mentioned = (
@@ -177,6 +195,11 @@ impl ToolBridgeState {
 
     /// Acts on the commitment of the turn that just ended, if any.
     fn end_of_turn(&mut self) -> Vec<BridgeAction> {
+        self.correcting = false;
+        self.asked = match self.asked {
+            Some((part, turns)) if turns > 1 => Some((part, turns - 1)),
+            _ => None,
+        };
         let Some(kind) = self.committed.take() else {
             return Vec::new();
         };
@@ -220,6 +243,24 @@ impl ToolBridgeState {
             Commitment::Reschedule if first => BridgeAction::Reschedule(details),
             _ => BridgeAction::Book(details),
         })
+    }
+}
+
+/// Whether a sentence asks for one part of the name: "and your last name?", "could you spell
+/// the first name?".
+fn asks_for_part(s: &Sentence) -> Option<NamePart> {
+    let words = s.lower();
+    let asks = s.question || words.iter().any(|w| matches!(*w, "spell" | "spelling"));
+    if !asks {
+        return None;
+    }
+    let after = |w: &str| words.windows(2).any(|p| p[0] == w && p[1] == "name");
+    if after("last") || after("family") || words.contains(&"surname") {
+        Some(NamePart::Last)
+    } else if after("first") || after("given") {
+        Some(NamePart::First)
+    } else {
+        None
     }
 }
 

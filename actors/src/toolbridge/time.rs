@@ -206,18 +206,30 @@ mod tests {
 
     #[test]
     fn bare_hours_read_within_opening_hours() {
-        let office = |text: &str| {
-            extract(&Sentence::parse(text), OFFICE).map(|f| (f.value, f.confidence))
-        };
-        assert_eq!(office("You're down for Tuesday at nine."), Some((time(9, 0, 0, 0), BY_HOURS)));
+        let office =
+            |text: &str| extract(&Sentence::parse(text), OFFICE).map(|f| (f.value, f.confidence));
+        assert_eq!(
+            office("You're down for Tuesday at nine."),
+            Some((time(9, 0, 0, 0), BY_HOURS))
+        );
         assert_eq!(office("at three then"), Some((time(15, 0, 0, 0), BY_HOURS)));
-        assert_eq!(office("a quarter to three"), Some((time(14, 45, 0, 0), BY_HOURS)));
-        assert_eq!(office("at seven then").map(|t| t.1), Some(MORNING_GUESS), "7 and 19 both closed");
+        assert_eq!(
+            office("a quarter to three"),
+            Some((time(14, 45, 0, 0), BY_HOURS))
+        );
+        assert_eq!(
+            office("at seven then").map(|t| t.1),
+            Some(MORNING_GUESS),
+            "7 and 19 both closed"
+        );
     }
 
     #[test]
     fn a_time_ruled_out_is_not_the_time() {
-        assert_eq!(at("Sorry, you said 1 PM, not 2."), Some((time(13, 0, 0, 0), SURE)));
+        assert_eq!(
+            at("Sorry, you said 1 PM, not 2."),
+            Some((time(13, 0, 0, 0), SURE))
+        );
         assert_eq!(at("1 PM instead of 2 PM"), Some((time(13, 0, 0, 0), SURE)));
     }
 

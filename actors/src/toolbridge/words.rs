@@ -76,6 +76,9 @@ impl SentenceAssembler {
     /// closed the sentence.
     fn ends_sentence_before(&self, next: char) -> bool {
         let text = self.buffer.trim_end();
+        if hesitation(text) {
+            return false; // "Svetlana... Petrova": the agent is still saying it.
+        }
         if !text.ends_with('.') {
             return true; // "?" and "!" always end a sentence.
         }
@@ -96,7 +99,12 @@ impl SentenceAssembler {
 
 fn ends_with_terminal(text: &str) -> bool {
     let t = text.trim_end_matches(['"', '\'', ')', '\u{201d}', '\u{2019}']);
-    t.ends_with(['.', '?', '!'])
+    t.ends_with(['.', '?', '!']) && !hesitation(t)
+}
+
+/// An ellipsis ("..." or "…"): the speaker trails off mid-thought, it ends nothing.
+fn hesitation(text: &str) -> bool {
+    text.ends_with("..") || text.ends_with('\u{2026}')
 }
 
 /// One word of a sentence, in the forms the extractors need.
@@ -113,6 +121,8 @@ pub struct Word {
     pub pause_after: bool,
     /// The next word was joined to this one by a hyphen ("Anne-Marie", "twenty-five").
     pub hyphen_after: bool,
+    /// Trailed off with an ellipsis ("Rah..."): maybe a word broken off.
+    pub hesitant: bool,
 }
 
 /// A completed sentence: its text, its words, and whether it was a question.
@@ -139,8 +149,12 @@ impl Sentence {
             let core = chunk
                 .trim_start_matches(is_edge_punct)
                 .trim_end_matches(is_edge_punct);
-            let pause_after =
-                trailing.contains([',', ';', ':', '-', '.', '?', '!', '\u{2014}', '\u{2013}']);
+            let trailing_text: String = trailing.chars().rev().collect();
+            let pause_after = if hesitation(&trailing_text) {
+                trailing_text.contains([',', ';', ':', '?', '!'])
+            } else {
+                trailing.contains([',', ';', ':', '-', '.', '?', '!', '\u{2014}', '\u{2013}'])
+            };
             let parts = split_core(core);
             let last = parts.len().saturating_sub(1);
             let hyphenated = core.contains('-');
@@ -151,12 +165,13 @@ impl Sentence {
                     lower,
                     pause_after: pause_after && i == last,
                     hyphen_after: hyphenated && i < last,
+                    hesitant: hesitation(&trailing_text) && i == last,
                 });
             }
         }
         Sentence {
             text: text.to_string(),
-            words,
+            words: fluent(words),
             question,
         }
     }
@@ -177,6 +192,72 @@ impl Sentence {
     }
 }
 
+/// Sounds that fill a hesitation and carry nothing: "uh", "um".
+const FILLERS: &[&str] = &[
+    "uh", "um", "uhm", "umm", "er", "erm", "uhh", "hmm", "mm", "mhm",
+];
+
+/// The words as the speaker meant them: fillers dropped ("oh one, uh, five five"), restarts
+/// collapsed ("I'm putting, I'm putting you on", "8 Spruce, Spruce Street"), and a word broken
+/// off before it is said whole dropped ("Rah... Rahmani"). Digits, number words and spelled
+/// letters are never collapsed: "five five five" is three fives.
+fn fluent(mut words: Vec<Word>) -> Vec<Word> {
+    // A filler keeps the pause it sat in: "one, uh, five" is still "one, five".
+    let mut kept: Vec<Word> = Vec::with_capacity(words.len());
+    for w in words.drain(..) {
+        if FILLERS.contains(&w.lower.as_str()) {
+            if let Some(last) = kept.last_mut() {
+                last.pause_after |= w.pause_after;
+            }
+            continue;
+        }
+        kept.push(w);
+    }
+    let mut words = kept;
+    // "Rah... Rahmani": a fragment that the next words say whole.
+    let mut i = 0;
+    while i < words.len() {
+        let fragment = words[i].lower.clone();
+        let cut_off = words[i].hesitant
+            && fragment.len() >= 2
+            && words[i + 1..]
+                .iter()
+                .take(2)
+                .any(|n| n.lower.len() > fragment.len() && n.lower.starts_with(&fragment));
+        if cut_off {
+            words.remove(i);
+        } else {
+            i += 1;
+        }
+    }
+    // Restarts: the same one to four words said twice in a row.
+    let countable = |w: &Word| {
+        w.text.chars().any(|c| c.is_ascii_digit())
+            || super::numbers::is_number_word(&w.lower)
+            || w.lower == "oh"
+            || w.text.chars().count() == 1
+    };
+    let mut i = 0;
+    while i < words.len() {
+        let mut collapsed = false;
+        for k in (1..=4).rev() {
+            if i + 2 * k > words.len() {
+                continue;
+            }
+            let same = (0..k).all(|j| words[i + j].lower == words[i + k + j].lower);
+            if same && !words[i..i + k].iter().any(countable) {
+                words.drain(i..i + k);
+                collapsed = true;
+                break;
+            }
+        }
+        if !collapsed {
+            i += 1;
+        }
+    }
+    words
+}
+
 fn is_edge_punct(c: char) -> bool {
     matches!(
         c,
@@ -192,6 +273,7 @@ fn is_edge_punct(c: char) -> bool {
             | ']'
             | '\u{201c}'
             | '\u{201d}'
+            | '\u{2026}'
             | '\u{2014}'
             | '\u{2013}'
     ) || (c == '-')
@@ -270,6 +352,34 @@ mod tests {
         assert_eq!(done, vec!["Dr. Smith at 3 p.m. on Tuesday."]);
         let (done, _) = feed(&[" at", " 3", " p.m.", " Does", " that", " work", "?", " Ok"]);
         assert_eq!(done, vec!["at 3 p.m.", "Does that work?"]);
+    }
+
+    #[test]
+    fn disfluencies_are_cleaned_but_numbers_are_kept() {
+        let lower = |t: &str| {
+            Sentence::parse(t)
+                .lower()
+                .iter()
+                .map(|w| w.to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(
+            lower("I'm putting, I'm putting you on for Saturday."),
+            "i'm putting you on for saturday"
+        );
+        assert_eq!(
+            lower("And, um, 8 Spruce, Spruce Street?"),
+            "and 8 spruce street"
+        );
+        assert_eq!(lower("Bashir, uh, Rah... Rahmani?"), "bashir rahmani");
+        assert_eq!(
+            lower("five five five, oh one, uh, five five"),
+            "five five five oh one five five"
+        );
+        assert_eq!(lower("N-O-V-A-A-K"), "n o v a a k", "spelled letters stay");
+        let s = Sentence::parse("oh one, uh, five five");
+        assert!(s.words[1].pause_after, "the filler's pause stays");
     }
 
     #[test]
