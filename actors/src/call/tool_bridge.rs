@@ -85,6 +85,7 @@ impl ToolBridge {
                     date: Some(date),
                     time: Some(time),
                 } => ToolRequest::Cancel { date, time },
+                BridgeAction::Extract(_) => continue, // only when an external extractor is set
                 BridgeAction::Reschedule(_) => {
                     self.incomplete("reschedule_appointment", vec!["existing appointment"]);
                     continue;

@@ -1,17 +1,19 @@
-//! Joining PersonaPlex's streamed text pieces into words and sentences.
+//! The agent's words in one call, joined from PersonaPlex's streamed text pieces.
+
+use crate::toolbridge::words::SentenceAssembler;
 
 /// The agent's words so far in one call.
 ///
 /// PersonaPlex streams its own speech as small text pieces (`" Hello"`, `","`, `" th"`, `"ere"`):
 /// a leading space starts a new word, anything else continues the current one. The transcript
-/// keeps the joined text and hands out each sentence once it is complete, which is the unit the
-/// ToolBridge and the admin view care about.
-#[derive(Debug, Default, Clone)]
+/// keeps the joined text and hands out each sentence once it is complete, cut by the same
+/// [`SentenceAssembler`] the ToolBridge reads with, so the admin view, the sentence marks and the
+/// bookings agree on what a sentence is.
+#[derive(Debug, Default)]
 pub struct Transcript {
     /// Every piece joined, exactly as spoken.
     text: String,
-    /// Byte offset in `text` where the sentence being spoken began.
-    sentence_start: usize,
+    sentences: SentenceAssembler,
 }
 
 impl Transcript {
@@ -19,10 +21,11 @@ impl Transcript {
         Self::default()
     }
 
-    /// Appends one piece; returns the sentence it completed, if any.
-    pub fn push(&mut self, piece: &str) -> Option<String> {
+    /// Appends one piece; returns the sentences it completed (usually none; a sentence is
+    /// complete once the next word shows its final `.` was not inside "Dr." or an e-mail).
+    pub fn push(&mut self, piece: &str) -> Vec<String> {
         if piece.is_empty() {
-            return None;
+            return Vec::new();
         }
         if self.text.is_empty() {
             // The very first word needs no separator.
@@ -30,23 +33,17 @@ impl Transcript {
         } else {
             self.text.push_str(piece);
         }
-        let ends_sentence = piece.trim_end().ends_with(['.', '?', '!']);
-        if !ends_sentence {
-            return None;
-        }
-        let sentence = self.text[self.sentence_start..].trim().to_string();
-        self.sentence_start = self.text.len();
-        (!sentence.is_empty()).then_some(sentence)
+        self.sentences.push(piece)
+    }
+
+    /// The agent paused or the call ends: the sentence being spoken, if it is one.
+    pub fn flush(&mut self) -> Option<String> {
+        self.sentences.flush()
     }
 
     /// Everything said so far.
     pub fn text(&self) -> &str {
         &self.text
-    }
-
-    /// The words of a sentence still being spoken.
-    pub fn pending(&self) -> &str {
-        self.text[self.sentence_start..].trim()
     }
 }
 
@@ -55,7 +52,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn leading_space_starts_a_word_and_punctuation_ends_a_sentence() {
+    fn leading_space_starts_a_word_and_the_next_word_ends_a_sentence() {
         let mut t = Transcript::new();
         let mut sentences = Vec::new();
         for piece in [
@@ -64,25 +61,27 @@ mod tests {
         ] {
             sentences.extend(t.push(piece));
         }
+        sentences.extend(t.flush());
         assert_eq!(t.text(), "Hello, thanks for calling. How can I help?");
         assert_eq!(sentences, ["Hello, thanks for calling.", "How can I help?"]);
-        assert_eq!(t.pending(), "");
     }
 
     #[test]
-    fn unfinished_sentence_is_pending() {
+    fn a_period_in_an_email_or_title_is_not_a_sentence() {
         let mut t = Transcript::new();
-        assert_eq!(t.push(" Let"), None);
-        assert_eq!(t.push(" me"), None);
-        assert_eq!(t.push(" book that"), None);
-        assert_eq!(t.pending(), "Let me book that");
-        assert_eq!(t.push(" now!").as_deref(), Some("Let me book that now!"));
+        let mut sentences = Vec::new();
+        for piece in [
+            " Dr", ".", " Lee", " at", " j", ".", "lee", "@", "x", ".", "com", ".", " Bye",
+        ] {
+            sentences.extend(t.push(piece));
+        }
+        assert_eq!(sentences, ["Dr. Lee at j.lee@x.com."]);
     }
 
     #[test]
     fn empty_pieces_change_nothing() {
         let mut t = Transcript::new();
-        assert_eq!(t.push(""), None);
+        assert!(t.push("").is_empty());
         assert_eq!(t.text(), "");
     }
 }

@@ -38,7 +38,7 @@ pub use extractor::Extractor;
 pub use facts::{CallFacts, Field, NamePart};
 pub use intent::Intent;
 pub use service::ServiceSpec;
-pub use state::{BridgeAction, ToolBridgeState};
+pub use state::{BridgeAction, Commitment, CommitmentKind, ToolBridgeState};
 
 /// Confidence every required field needs before a booking is made. Set so that sure
 /// readings (full names, complete phone numbers, am/pm times) pass and guesses (first names,

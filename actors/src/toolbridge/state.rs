@@ -1,5 +1,7 @@
 //! The per-call state machine: pieces in, tool calls out.
 
+use std::collections::VecDeque;
+
 use jiff::civil::{Date, Time};
 
 use super::extractor::Extractor;
@@ -33,14 +35,31 @@ pub enum BridgeAction {
         date: Option<Date>,
         time: Option<Time>,
     },
+    /// The agent committed and an external extractor should read the details; answer with
+    /// [`ToolBridgeState::decide`].
+    Extract(Commitment),
 }
 
-/// A commitment heard in the current turn, waiting for the turn to end.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Commitment {
+/// What the agent committed to: a new booking or moving an existing one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommitmentKind {
     Book,
     Reschedule,
 }
+
+/// A commitment for an external extractor to read: the agent's sentences so far (most recent
+/// last, at most [`KEPT_SENTENCES`]) and what the rules made of them, which stand when the
+/// extractor fails.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Commitment {
+    pub kind: CommitmentKind,
+    pub transcript: Vec<String>,
+    pub rules: Result<BookingDetails, Vec<&'static str>>,
+}
+
+/// How many of the agent's sentences a commitment carries for an external extractor: a long
+/// call's opening small talk is not needed to read back its details.
+pub const KEPT_SENTENCES: usize = 60;
 
 /// One call's ToolBridge: joins the agent's streamed words into sentences, keeps what it read
 /// back, and turns its commitments into actions. Pure: no I/O, no clock (the call date comes in
@@ -55,11 +74,11 @@ pub struct ToolBridgeState {
     assembler: SentenceAssembler,
     facts: CallFacts,
     /// A commitment said in this turn, acted on at its end.
-    committed: Option<Commitment>,
+    committed: Option<CommitmentKind>,
     /// Sentences left in which an incomplete commitment may still complete.
     pending: usize,
     /// What the last incomplete commitment was.
-    pending_kind: Commitment,
+    pending_kind: CommitmentKind,
     /// The booking this call holds: "let me book that" then "you're all booked" is one
     /// booking; a commitment with different details replaces it.
     booked: Option<BookingDetails>,
@@ -71,6 +90,10 @@ pub struct ToolBridgeState {
     asked: Option<(NamePart, u8)>,
     /// This turn corrects something said before.
     correcting: bool,
+    /// The agent's last sentences, for an external extractor.
+    said: VecDeque<String>,
+    /// Commitments go to an external extractor (see [`ToolBridgeState::use_external_extractor`]).
+    external: bool,
 }
 
 impl ToolBridgeState {
@@ -81,11 +104,13 @@ impl ToolBridgeState {
             facts: CallFacts::default(),
             committed: None,
             pending: 0,
-            pending_kind: Commitment::Book,
+            pending_kind: CommitmentKind::Book,
             booked: None,
             failed: None,
             asked: None,
             correcting: false,
+            said: VecDeque::new(),
+            external: false,
         }
     }
 
@@ -130,6 +155,10 @@ impl ToolBridgeState {
     }
 
     fn sentence(&mut self, text: &str) -> Vec<BridgeAction> {
+        if self.said.len() == KEPT_SENTENCES {
+            self.said.pop_front();
+        }
+        self.said.push_back(text.to_string());
         let sentence = Sentence::parse(text);
         let mut said = self.extractor.sentence(&sentence);
         if let (Some(name), None, Some((part, _))) = (&said.name, said.name_part, self.asked) {
@@ -173,12 +202,12 @@ impl ToolBridgeState {
                 }
                 Intent::Book => {
                     if self.committed.is_none() {
-                        self.committed = Some(Commitment::Book);
+                        self.committed = Some(CommitmentKind::Book);
                     }
                 }
-                Intent::Reschedule => self.committed = Some(Commitment::Reschedule),
+                Intent::Reschedule => self.committed = Some(CommitmentKind::Reschedule),
                 Intent::Update if self.booked.is_some() && self.committed.is_none() => {
-                    self.committed = Some(Commitment::Book)
+                    self.committed = Some(CommitmentKind::Book)
                 }
                 Intent::Update => {}
             }
@@ -203,7 +232,27 @@ impl ToolBridgeState {
         let Some(kind) = self.committed.take() else {
             return Vec::new();
         };
-        match self.details(kind) {
+        if self.external {
+            return vec![BridgeAction::Extract(Commitment {
+                kind,
+                transcript: self.said.iter().cloned().collect(),
+                rules: self.details(kind),
+            })];
+        }
+        let rules = self.details(kind);
+        self.decide(kind, rules)
+    }
+
+    /// Acts on a commitment with the details an extractor found for it (or what is missing):
+    /// books, replaces the call's booking, or reports the commitment incomplete. The rules'
+    /// own details go through here, and so do an external extractor's (see
+    /// [`BridgeAction::Extract`]).
+    pub fn decide(
+        &mut self,
+        kind: CommitmentKind,
+        details: Result<BookingDetails, Vec<&'static str>>,
+    ) -> Vec<BridgeAction> {
+        match details {
             Ok(details) => self.book(details, kind).into_iter().collect(),
             Err(missing) => {
                 self.pending = PENDING_SENTENCES;
@@ -213,11 +262,17 @@ impl ToolBridgeState {
         }
     }
 
-    fn details(&self, kind: Commitment) -> Result<BookingDetails, Vec<&'static str>> {
+    /// Hands commitments to an external extractor (the optional LLM) instead of deciding them
+    /// with the rules: the end of a committed turn then yields [`BridgeAction::Extract`].
+    pub fn use_external_extractor(&mut self) {
+        self.external = true;
+    }
+
+    fn details(&self, kind: CommitmentKind) -> Result<BookingDetails, Vec<&'static str>> {
         let default = &self.extractor.context().default_service;
         match kind {
-            Commitment::Book => self.facts.booking(BOOKING_THRESHOLD, default),
-            Commitment::Reschedule => self.facts.reschedule(BOOKING_THRESHOLD, default),
+            CommitmentKind::Book => self.facts.booking(BOOKING_THRESHOLD, default),
+            CommitmentKind::Reschedule => self.facts.reschedule(BOOKING_THRESHOLD, default),
         }
     }
 
@@ -231,7 +286,7 @@ impl ToolBridgeState {
     /// ("you're all booked"): nothing to do. One with different details is a correction ("sorry,
     /// 1 PM, not 2 ... let me book that"): the call's booking is replaced, so what is booked is
     /// what the caller was last told.
-    fn book(&mut self, details: BookingDetails, kind: Commitment) -> Option<BridgeAction> {
+    fn book(&mut self, details: BookingDetails, kind: CommitmentKind) -> Option<BridgeAction> {
         self.pending = 0;
         if self.failed.as_ref() == Some(&details) || self.booked.as_ref() == Some(&details) {
             return None;
@@ -240,7 +295,7 @@ impl ToolBridgeState {
         self.booked = Some(details.clone());
         Some(match kind {
             // Moving an appointment this call made is a correction of it.
-            Commitment::Reschedule if first => BridgeAction::Reschedule(details),
+            CommitmentKind::Reschedule if first => BridgeAction::Reschedule(details),
             _ => BridgeAction::Book(details),
         })
     }

@@ -228,7 +228,7 @@ impl Handler<LinkReport> for CallSupervisor {
             }
             LinkEvent::Text(piece) if serving => {
                 let before = self.transcript.text().len();
-                if let Some(sentence) = self.transcript.push(&piece) {
+                for sentence in self.transcript.push(&piece) {
                     log::debug!("call {}: agent said: {sentence}", self.call_sid());
                     // The mark comes back once SignalWire has played the audio queued before
                     // it: that is how we learn what the caller actually heard.
