@@ -21,6 +21,14 @@ const SUFFIXES: &[(&str, &str)] = &[
     ("loop", "Loop"), ("crescent", "Crescent"), ("row", "Row"), ("alley", "Alley"),
     ("pike", "Pike"),
 ];
+/// Directions said after a street's suffix, and their written form.
+#[rustfmt::skip]
+const DIRECTIONS: &[(&str, &str)] = &[
+    ("north", "North"), ("south", "South"), ("east", "East"), ("west", "West"),
+    ("northeast", "Northeast"), ("northwest", "Northwest"), ("southeast", "Southeast"),
+    ("southwest", "Southwest"), ("ne", "NE"), ("nw", "NW"), ("se", "SE"), ("sw", "SW"),
+];
+
 /// Unit words and their written form.
 const UNITS: &[(&str, &str)] = &[
     ("apartment", "Apartment"),
@@ -87,7 +95,15 @@ fn street(s: &Sentence, words: &[&str], mut i: usize) -> Option<(String, usize, 
     while i < words.len() {
         let w = &s.words[i];
         if let (Some(full), false) = (suffix(words[i]), name.is_empty()) {
-            return Some((format!("{} {full}", name.join(" ")), i + 1, true));
+            // "Lyndale Avenue South": a direction after the suffix belongs to the street.
+            let direction = words
+                .get(i + 1)
+                .and_then(|d| DIRECTIONS.iter().find(|(w, _)| w == d))
+                .filter(|_| !s.words[i].pause_after);
+            return Some(match direction {
+                Some((_, written)) => (format!("{} {full} {written}", name.join(" ")), i + 2, true),
+                None => (format!("{} {full}", name.join(" ")), i + 1, true),
+            });
         }
         let unit_next = UNITS.iter().any(|(u, _)| *u == words[i]);
         if unit_next
@@ -117,7 +133,9 @@ fn street(s: &Sentence, words: &[&str], mut i: usize) -> Option<(String, usize, 
         };
         name.push(word);
         i += 1;
-        let ends = w.pause_after || i == words.len();
+        // "505 Crescent, uh, Avenue": a pause before the suffix does not end the street.
+        let suffix_next = words.get(i).is_some_and(|n| suffix(n).is_some());
+        let ends = (w.pause_after && !suffix_next) || i == words.len();
         if ends {
             let named = name
                 .iter()
@@ -172,6 +190,12 @@ pub fn extract(s: &Sentence) -> Option<Field<String>> {
             i += 1;
             continue;
         };
+        // A house number and its street are said in one breath: "at 9, Fatima Benali" is a
+        // time and a name, not a street without a suffix.
+        if !suffixed && s.words[after_number - 1].pause_after {
+            i += 1;
+            continue;
+        }
         let mut address = format!("{number} {street}");
         if let Some((unit, unit_end)) = unit(s, &words, end) {
             address.push_str(&unit);

@@ -151,8 +151,9 @@ impl CallFacts {
         merge(&mut self.address, said.address, correction, |old, new| {
             old.starts_with(new.as_str())
         });
+        // "the termite inspection" then "the inspection": the shorter name restates the longer.
         merge(&mut self.service, said.service, correction, |old, new| {
-            old == new
+            old.to_lowercase().contains(&new.to_lowercase())
         });
         merge(&mut self.date, said.date, correction, |old, new| old == new);
         merge(&mut self.time, said.time, correction, |old, new| {

@@ -5,7 +5,9 @@
 //! * `a|b|c` - any one of those words;
 //! * `word?` or `a|b?` - optional;
 //! * `{group}` - any phrase of a named group (multi-word phrases; `""` in a group makes it
-//!   optional).
+//!   optional);
+//! * `*` - any one word; `*?` - any one word or none;
+//! * `^` (first only) - the match must start the sentence.
 //!
 //! Matching is on consecutive words anywhere in a sentence, with backtracking, so
 //! `"{commit} {ahead} book"` finds "so let me go ahead and book that".
@@ -17,12 +19,19 @@ type Element = Vec<Vec<String>>;
 #[derive(Debug, Clone)]
 pub struct Pattern {
     elements: Vec<Element>,
+    /// Only a match at the start of the sentence counts.
+    anchored: bool,
 }
+
+/// The one-word element that accepts any word.
+const ANY: &str = "*";
 
 impl Pattern {
     /// Compiles `source`, looking up `{group}` names in `groups`. Panics on an unknown group:
     /// the tables are constants, so that is a programming error caught by the unit tests.
     pub fn compile(source: &str, groups: &[(&str, &[&str])]) -> Pattern {
+        let anchored = source.trim_start().starts_with('^');
+        let source = source.trim_start().trim_start_matches('^');
         let elements = source
             .split_whitespace()
             .map(|token| {
@@ -50,12 +59,15 @@ impl Pattern {
                 element
             })
             .collect();
-        Pattern { elements }
+        Pattern { elements, anchored }
     }
 
     /// The first match in `words` as a word range `start..end`.
     pub fn find(&self, words: &[&str]) -> Option<(usize, usize)> {
-        (0..words.len()).find_map(|start| self.match_at(0, words, start).map(|end| (start, end)))
+        let starts = if self.anchored { 0..1 } else { 0..words.len() };
+        starts
+            .into_iter()
+            .find_map(|start| self.match_at(0, words, start).map(|end| (start, end)))
     }
 
     fn match_at(&self, element: usize, words: &[&str], pos: usize) -> Option<usize> {
@@ -71,7 +83,7 @@ impl Pattern {
                 && alternative
                     .iter()
                     .zip(&words[pos..end])
-                    .all(|(a, w)| a == w);
+                    .all(|(a, w)| a == ANY || a == w);
             fits.then(|| self.match_at(element + 1, words, end))
                 .flatten()
         })
@@ -101,6 +113,16 @@ mod tests {
         );
         assert_eq!(p.find(&words("would you like me to book that")), None);
         assert_eq!(p.find(&words("let me check")), None);
+    }
+
+    #[test]
+    fn wildcards_and_anchors() {
+        let p = Pattern::compile("grab that *? slot", GROUPS);
+        assert_eq!(p.find(&words("let me grab that 9am slot")), Some((2, 6)));
+        assert_eq!(p.find(&words("grab that slot")), Some((0, 3)));
+        let p = Pattern::compile("^ okay? booked", GROUPS);
+        assert_eq!(p.find(&words("okay booked")), Some((0, 2)));
+        assert_eq!(p.find(&words("i booked")), None);
     }
 
     #[test]

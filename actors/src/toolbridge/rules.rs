@@ -90,6 +90,12 @@ pub const GROUPS: &[(&str, &[&str])] = &[
         "all squared away", "taken care of", "all taken care of", "set up",
     ]),
     ("holder", &["i", "we", "i've", "we've"]),
+    // What may open a fragment: "Okay, booked."
+    ("opener", &[
+        "", "okay", "ok", "alright", "all right", "right", "great", "perfect", "so", "and",
+        "good", "excellent", "wonderful", "awesome", "sure", "then", "yes", "yep", "done",
+        "okay so", "alright so", "great so", "perfect so", "and you're", "lovely", "fantastic",
+    ]),
     // A third party or pet being booked in: "I've put Oscar in for four".
     ("name_obj", &["him", "her", "them", "your son", "your daughter", "your dog", "your cat", "the car", "your car", "the dog", "the cat"]),
     ("have_got", &["have", "got", "'ve got", "have got", "now have", "now got"]),
@@ -119,11 +125,12 @@ pub const RULES: &[Rule] = &[
     Rule { intent: Intent::Book, pattern: "{will} {adv} get|have {obj} {on_sched}" },
     Rule { intent: Intent::Book, pattern: "{will} {adv} get|send|have|dispatch {worker} out|over|to|there|by|on|for|at|this|tomorrow|today|first" },
     Rule { intent: Intent::Book, pattern: "{will} {adv} dispatch {worker}" },
-    Rule { intent: Intent::Book, pattern: "{will} {adv} grab|take|claim that|this|the|your slot|spot|time|opening|appointment" },
-    Rule { intent: Intent::Book, pattern: "{will} {adv} grab|take|claim the|that|this {thing} slot|spot" },
     Rule { intent: Intent::Book, pattern: "{will} {adv} lock in|down" },
-    Rule { intent: Intent::Book, pattern: "{will} {adv} make|create|enter|log|put in|set up the|that|an|your appointment|booking|reservation" },
+    Rule { intent: Intent::Book, pattern: "{will} {adv} make|create|enter|log the|that|an|your appointment|booking|reservation" },
+    Rule { intent: Intent::Book, pattern: "{will} {adv} put|set in|up the|that|an|your appointment|booking|reservation" },
     Rule { intent: Intent::Book, pattern: "{will} {adv} set up a|an|your|the" },
+    Rule { intent: Intent::Book, pattern: "{will} {adv} grab|save|claim|take|keep|reserve that|this|the|your|a *? *? slot|spot|opening|time|appointment" },
+    Rule { intent: Intent::Book, pattern: "{will} {adv} block|set off|aside" },
     // --- Booking, doing it now: "I'm booking", "I'm adding that to the schedule now".
     Rule { intent: Intent::Book, pattern: "{am} {adv} booking|scheduling|reserving|confirming|securing" },
     Rule { intent: Intent::Book, pattern: "{am} {adv} penciling|pencilling|putting|slotting|squeezing|fitting|locking|signing|writing|marking {obj} in|down|up|into" },
@@ -140,6 +147,11 @@ pub const RULES: &[Rule] = &[
     Rule { intent: Intent::Book, pattern: "{did} {adv} sent|dispatched {worker}" },
     Rule { intent: Intent::Book, pattern: "{am} {adv} making|creating|entering|logging the|that|an|your appointment|booking|reservation" },
     Rule { intent: Intent::Book, pattern: "booking|scheduling {obj} now|in|for" },
+    // Fragments with the subject left out: "Putting you down for Tuesday.", "Booked, Tuesday at 9."
+    Rule { intent: Intent::Book, pattern: "^ {opener} putting|penciling|pencilling|slotting|squeezing|fitting|adding|locking|getting|marking {obj} in|down|up|for|on|into" },
+    Rule { intent: Intent::Book, pattern: "^ {opener} booked|scheduled|reserved|confirmed|done|set" },
+    Rule { intent: Intent::Book, pattern: "^ {opener} all set|booked|scheduled|done|confirmed" },
+    Rule { intent: Intent::Book, pattern: "^ {opener} locked|penciled|pencilled|booked in" },
     // --- Booking, done: "I've booked you", "I put you down", "we've got you scheduled".
     Rule { intent: Intent::Book, pattern: "{did} {adv} booked|scheduled|reserved|confirmed|secured" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} penciled|pencilled|put|slotted|squeezed|fit|fitted|locked|signed|written|wrote|marked {obj} in|down|up|into" },
@@ -149,7 +161,10 @@ pub const RULES: &[Rule] = &[
     Rule { intent: Intent::Book, pattern: "{did} {adv} added {obj} to|onto the|our|my {sched}" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} got|gotten|set {obj} {done}" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} got|gotten|set {obj} up|in|down" },
-    Rule { intent: Intent::Book, pattern: "{did} {adv} made|created|entered|logged|set up the|that|an|your appointment|booking|reservation" },
+    Rule { intent: Intent::Book, pattern: "{did} {adv} made|created|entered|logged the|that|an|your appointment|booking|reservation" },
+    Rule { intent: Intent::Book, pattern: "{did} {adv} put|set in|up the|that|an|your appointment|booking|reservation" },
+    Rule { intent: Intent::Book, pattern: "{did} {adv} blocked|set off|aside" },
+    Rule { intent: Intent::Book, pattern: "{did} {adv} grabbed|saved|claimed|reserved that|this|the|your|a *? *? slot|spot|opening|time" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} entered|logged|saved it|that|this|you|everything" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} set up a|an|your|the" },
     // --- The caller's resulting state: "you're all set", "you're down for Tuesday", "I have
@@ -237,7 +252,8 @@ pub const BLOCK_ANYWHERE: &[&str] = &[
     "as soon as", "after i", "after we", "when i", "when we", "whether", "unable", "not able",
     "instead of", "rather than", "no longer", "not going to", "not yet", "in case", "provided",
     "assuming", "as long as", "tentatively", "tentative", "hold off", "waitlist",
-    "waiting list", "wait list", "on hold", "hold on",
+    "waiting list", "wait list", "on hold", "hold on", "let me know", "when you're ready",
+    "when you are ready", "get back to", "call us back", "give us a call",
 ];
 
 /// Words that turn what follows them into an offer, a wish or a refusal: "I'd be happy to
@@ -249,7 +265,7 @@ pub const BLOCK_BEFORE: &[&str] = &[
     "should", "shouldn't", "won't", "don't", "do not", "didn't", "did not", "haven't", "have not",
     "hasn't", "wasn't", "weren't", "isn't", "happy to", "able to", "want me to", "like me to",
     "want to", "wanna", "prefer", "shall", "i'd", "we'd", "need to", "have to", "supposed to",
-    "trying to", "tried to", "hoping to", "hope to", "plan to", "planning to",
+    "trying to", "tried to", "hoping to", "hope to", "plan to", "planning to", "not", "never",
 ];
 
 /// After the commitment, "if" makes it conditional ("I'll book you in if that works") unless
