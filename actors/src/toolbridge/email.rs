@@ -119,11 +119,27 @@ fn local(words: &[&str], at: usize) -> Option<(String, usize)> {
 
 /// The e-mail address in a sentence, lower case.
 pub fn extract(s: &Sentence) -> Option<Field<String>> {
+    let found = mentions(s);
+    let (value, mut confidence, said, _) = found.last()?.clone();
+    if found.iter().any(|(v, _, _, _)| *v != value) {
+        confidence = CONFLICT;
+    }
+    Some(Field::new(value, confidence, said))
+}
+
+/// The words of the sentence that spell e-mail addresses, so other extractors leave them alone
+/// ("olivia dot k dot moves at gmail dot com" is not a moving job).
+pub fn spans(s: &Sentence) -> Vec<(usize, usize)> {
+    mentions(s).into_iter().map(|(_, _, _, span)| span).collect()
+}
+
+/// Every address in a sentence: (address, confidence, as said, word span).
+fn mentions(s: &Sentence) -> Vec<(String, f32, String, (usize, usize))> {
     let words = s.lower();
-    let mut found: Vec<(String, f32, String)> = Vec::new();
+    let mut found = Vec::new();
     for (i, word) in s.words.iter().enumerate() {
         if let Some(address) = written(&word.text) {
-            found.push((address, WRITTEN, word.text.clone()));
+            found.push((address, WRITTEN, word.text.clone(), (i, i + 1)));
         } else if words[i] == "at" && i > 0 {
             let Some((domain, end)) = domain(&words, i + 1) else {
                 continue;
@@ -134,14 +150,15 @@ pub fn extract(s: &Sentence) -> Option<Field<String>> {
             let clear =
                 start == 0 || s.words[start - 1].pause_after || LEAD_IN.contains(&words[start - 1]);
             let confidence = if clear { SPOKEN } else { UNCLEAR_START };
-            found.push((format!("{local}@{domain}"), confidence, s.said(start, end)));
+            found.push((
+                format!("{local}@{domain}"),
+                confidence,
+                s.said(start, end),
+                (start, end),
+            ));
         }
     }
-    let (value, mut confidence, said) = found.last()?.clone();
-    if found.iter().any(|(v, _, _)| *v != value) {
-        confidence = CONFLICT;
-    }
-    Some(Field::new(value, confidence, said))
+    found
 }
 
 #[cfg(test)]

@@ -85,6 +85,11 @@ impl Extractor {
     pub fn sentence(&self, s: &Sentence) -> CallFacts {
         let caveats = caveats(s);
         let slot = caveats.not_the_slot;
+        // An e-mail address is spelled out in words that mean nothing else.
+        let emails = email::spans(s);
+        let rest = s.without(&emails);
+        let s_all = s;
+        let s = &rest;
         let (name, name_part) = match name::extract_with(s, &self.own_words, &self.business_words) {
             Some((field, part)) => (Some(field), part),
             None => (None, None),
@@ -94,7 +99,7 @@ impl Extractor {
             name,
             name_part,
             phone: phone::extract(s).filter(|_| !caveats.own_contact),
-            email: email::extract(s).filter(|_| !caveats.own_contact),
+            email: email::extract(s_all).filter(|_| !caveats.own_contact),
             address: address::extract(s).filter(|_| !caveats.own_premises),
             service: self
                 .services
@@ -142,6 +147,16 @@ mod tests {
         let facts =
             extractor().sentence(&Sentence::parse("We do not offer drain cleaning anymore."));
         assert_eq!(facts.service.map(|f| f.confidence), Some(NOT_THE_SLOT));
+    }
+
+    #[test]
+    fn an_email_spelled_out_is_nothing_else() {
+        let ctx = ExtractionContext::new(&["Local move", "Packing service"], date(2025, 3, 12));
+        let facts = Extractor::new(ctx).sentence(&Sentence::parse(
+            "The confirmation's going to olivia dot k dot moves at gmail dot com.",
+        ));
+        assert_eq!(facts.email.unwrap().value, "olivia.k.moves@gmail.com");
+        assert_eq!(facts.service, None, "\"moves\" is part of the address");
     }
 
     #[test]

@@ -294,6 +294,14 @@ fn join_spelled_back(runs: Vec<Run>, spelled: &[String]) -> Vec<Run> {
             continue;
         };
         let adjacent = prev.end == run.start;
+        let repeats = run
+            .text
+            .split(' ')
+            .all(|w| prev.text.split(' ').any(|p| p.eq_ignore_ascii_case(w)));
+        if adjacent && repeats {
+            prev.end = run.end; // "Iyer" again after "I-Y-E-R": nothing new
+            continue;
+        }
         if adjacent
             && run.spelled
             && prev

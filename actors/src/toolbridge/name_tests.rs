@@ -86,6 +86,10 @@ fn spelled_names() {
         Some(("Aoife Ni Dhuibhir".into(), STRONG_FULL))
     );
     assert_eq!(
+        name("S-I-D-D-H-A-R-T-H, Siddharth, I-Y-E-R, Iyer. Phone number?"),
+        Some(("Siddharth Iyer".into(), STRONG_FULL))
+    );
+    assert_eq!(
         name("First name Ines, last name Duarte."),
         Some(("Ines Duarte".into(), STRONG_FULL))
     );

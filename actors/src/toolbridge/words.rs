@@ -176,6 +176,26 @@ impl Sentence {
         }
     }
 
+    /// The sentence without the words in `spans` (another extractor's), pauses kept.
+    pub fn without(&self, spans: &[(usize, usize)]) -> Sentence {
+        let mut words = Vec::with_capacity(self.words.len());
+        for (i, w) in self.words.iter().enumerate() {
+            if spans.iter().any(|(a, b)| (*a..*b).contains(&i)) {
+                if let Some(last) = words.last_mut() {
+                    let last: &mut Word = last;
+                    last.pause_after = true;
+                }
+                continue;
+            }
+            words.push(w.clone());
+        }
+        Sentence {
+            text: self.text.clone(),
+            words,
+            question: self.question,
+        }
+    }
+
     /// The lower-case words, for pattern matching.
     pub fn lower(&self) -> Vec<&str> {
         self.words.iter().map(|w| w.lower.as_str()).collect()
