@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use super::pattern::Pattern;
 use super::rules::{
-    BLOCK_ANYWHERE, BLOCK_BEFORE, GROUPS, IF_ASIDE, RULES, SLOT_WORDS, STATE_RULES, UNAVAILABLE,
+    BLOCK_ANYWHERE, BLOCK_BEFORE, GROUPS, IF_ASIDE, IF_WHETHER, RULES, SLOT_WORDS, STATE_RULES, UNAVAILABLE,
 };
 use super::words::Sentence;
 
@@ -25,6 +25,10 @@ pub enum Intent {
 /// How far before a commitment an offer or refusal word still governs it ("I'd be happy to
 /// go ahead and book that"): about a clause.
 const BLOCK_WINDOW: usize = 6;
+
+/// How far after a commitment an "if" still governs it ("I'll book you in for Tuesday if that
+/// works for you"); further on it belongs to another clause.
+const IF_REACH: usize = 8;
 
 /// The rule and blocker tables compiled once for the process.
 struct Compiled {
@@ -63,14 +67,21 @@ fn blocked(words: &[&str], start: usize, end: usize) -> bool {
     if c.before.iter().any(|p| p.find(window).is_some()) {
         return true;
     }
-    words[end..].iter().enumerate().any(|(k, w)| {
-        *w == "if" && {
-            let rest = &words[end + k + 1..];
-            !c.if_aside
-                .iter()
-                .any(|p| p.find(rest).is_some_and(|(s, _)| s == 0))
-        }
-    })
+    // An "if" soon after the commitment makes it conditional, unless it means "whether"
+    // ("check if") or opens an aside ("if anything changes").
+    words[end..]
+        .iter()
+        .enumerate()
+        .take(IF_REACH)
+        .any(|(k, w)| {
+            let at = end + k;
+            *w == "if" && !IF_WHETHER.contains(&words[at - 1]) && {
+                let rest = &words[at + 1..];
+                !c.if_aside
+                    .iter()
+                    .any(|p| p.find(rest).is_some_and(|(s, _)| s == 0))
+            }
+        })
 }
 
 /// Where a sentence says the caller's appointment *is* booked ("the repair is scheduled for

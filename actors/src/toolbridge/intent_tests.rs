@@ -75,6 +75,14 @@ fn booking_commitments_in_many_words() {
         "We've penciled you in for Friday at 11.",
         "I'll reserve that slot for you.",
         "Booked, Tuesday at 9.",
+        "I've blocked that off for you.",
+        "Alright, I've locked in the green pool cleanup for Tuesday at 9 AM.",
+        "Friday at 8 AM, I'm entering the local move in the system now.",
+        "So Friday at 8 AM, still booked.",
+        "Very good, I've entered the pitch raise for Friday the 16th at 2 PM.",
+        "Then I'm scheduling you for the 24th at 9:30, and the tuner will check if it needs tuning.",
+        "Okay, Aleksander, that's in the calendar.",
+        "I'm putting down a laptop screen replacement for Thursday at noon.",
     ] {
         if intents(text) != vec![Intent::Book] {
             missed.push(format!("{text} -> {:?}", intents(text)));
@@ -91,6 +99,9 @@ fn moving_an_appointment() {
         "I've moved it to Thursday, Ebo.",
         "I'm switching your appointment to Monday at 9.",
         "Okay, I've rescheduled you for Wednesday at 3.",
+        "I'll move your Friday gutter cleaning to Wednesday at 2 PM.",
+        "Okay, I've moved your full groom from Saturday to Monday at 10:30.",
+        "Okay, I'm moving your action regulation from the 16th to the 23rd at 10 AM.",
     ] {
         assert_eq!(intents(text), vec![Intent::Reschedule], "{text}");
     }

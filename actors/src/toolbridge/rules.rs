@@ -131,6 +131,9 @@ pub const RULES: &[Rule] = &[
     Rule { intent: Intent::Book, pattern: "{will} {adv} set up a|an|your|the" },
     Rule { intent: Intent::Book, pattern: "{will} {adv} grab|save|claim|take|keep|reserve that|this|the|your|a *? *? slot|spot|opening|time|appointment" },
     Rule { intent: Intent::Book, pattern: "{will} {adv} block|set off|aside" },
+    Rule { intent: Intent::Book, pattern: "{will} {adv} block|set {obj} off|aside" },
+    Rule { intent: Intent::Book, pattern: "{will} {adv} lock|pencil|slot|squeeze|book|put|write|mark in|down|up a|an|the|your|that|this|you|it" },
+    Rule { intent: Intent::Book, pattern: "{will} {adv} enter|log|input|add the|a|an|your|that|this|it|you *? *? *? {on_sched}" },
     // --- Booking, doing it now: "I'm booking", "I'm adding that to the schedule now".
     Rule { intent: Intent::Book, pattern: "{am} {adv} booking|scheduling|reserving|confirming|securing" },
     Rule { intent: Intent::Book, pattern: "{am} {adv} penciling|pencilling|putting|slotting|squeezing|fitting|locking|signing|writing|marking {obj} in|down|up|into" },
@@ -144,6 +147,9 @@ pub const RULES: &[Rule] = &[
     Rule { intent: Intent::Book, pattern: "{am} {adv} sending|dispatching him|her|them out|over|to|there|on|for|at|this|tomorrow|today" },
     Rule { intent: Intent::Book, pattern: "{am} {adv} dispatching him|her|them" },
     Rule { intent: Intent::Book, pattern: "{am} {adv} setting up a|an|your|the" },
+    Rule { intent: Intent::Book, pattern: "{am} {adv} locking|penciling|pencilling|slotting|squeezing|booking|putting|writing|marking in|down|up a|an|the|your|that|this|you|it" },
+    Rule { intent: Intent::Book, pattern: "{am} {adv} entering|logging|inputting|saving|adding the|a|an|your|that|this|it|you" },
+    Rule { intent: Intent::Book, pattern: "{am} {adv} blocking|setting {obj} off|aside" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} sent|dispatched {worker}" },
     Rule { intent: Intent::Book, pattern: "{am} {adv} making|creating|entering|logging the|that|an|your appointment|booking|reservation" },
     Rule { intent: Intent::Book, pattern: "booking|scheduling {obj} now|in|for" },
@@ -164,6 +170,9 @@ pub const RULES: &[Rule] = &[
     Rule { intent: Intent::Book, pattern: "{did} {adv} made|created|entered|logged the|that|an|your appointment|booking|reservation" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} put|set in|up the|that|an|your appointment|booking|reservation" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} blocked|set off|aside" },
+    Rule { intent: Intent::Book, pattern: "{did} {adv} blocked|set {obj} off|aside" },
+    Rule { intent: Intent::Book, pattern: "{did} {adv} locked|penciled|pencilled|slotted|squeezed|booked|put|written|wrote|marked in|down|up a|an|the|your|that|this|you|it" },
+    Rule { intent: Intent::Book, pattern: "{did} {adv} entered|logged|inputted|input|saved|added the|a|an|your|that|this|it|you" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} grabbed|saved|claimed|reserved that|this|the|your|a *? *? slot|spot|opening|time" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} entered|logged|saved it|that|this|you|everything" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} set up a|an|your|the" },
@@ -181,6 +190,8 @@ pub const RULES: &[Rule] = &[
     Rule { intent: Intent::Book, pattern: "booked it|that|you|this" },
     Rule { intent: Intent::Book, pattern: "consider it booked|done|scheduled|set|confirmed" },
     Rule { intent: Intent::Book, pattern: "all set|booked|scheduled|confirmed for|on" },
+    // After a correction: "So Friday at 8 AM, still booked."
+    Rule { intent: Intent::Book, pattern: "still booked|scheduled|confirmed|set|on|down|good" },
     // --- Amending the booking this call holds: "I've corrected it", "updated".
     Rule { intent: Intent::Update, pattern: "{did} {adv} updated|corrected|fixed|changed|amended it|that|this|the|your" },
     Rule { intent: Intent::Update, pattern: "{will} {adv} update|correct|fix|change|amend it|that|this|the|your" },
@@ -190,12 +201,15 @@ pub const RULES: &[Rule] = &[
     // reschedule that", "I've moved it to Thursday at 2".
     Rule { intent: Intent::Reschedule, pattern: "{will} {adv} reschedule|rebook" },
     Rule { intent: Intent::Reschedule, pattern: "{will} {adv} move|switch|change|shift|bump|push {your} {thing}" },
+    Rule { intent: Intent::Reschedule, pattern: "{will} {adv} move|switch|change|shift|bump|push your|the|that *? *? *? to|from|over" },
     Rule { intent: Intent::Reschedule, pattern: "{will} {adv} move|switch|shift|bump|push you|that|it|this|them|him|her to|over|up|back" },
     Rule { intent: Intent::Reschedule, pattern: "{am} {adv} rescheduling|rebooking" },
     Rule { intent: Intent::Reschedule, pattern: "{am} {adv} moving|switching|changing|shifting|bumping|pushing {your} {thing}" },
+    Rule { intent: Intent::Reschedule, pattern: "{am} {adv} moving|switching|changing|shifting|bumping|pushing your|the|that *? *? *? to|from|over" },
     Rule { intent: Intent::Reschedule, pattern: "{am} {adv} moving|switching|shifting|bumping|pushing you|that|it|this to|over|up|back" },
     Rule { intent: Intent::Reschedule, pattern: "{did} {adv} rescheduled|rebooked" },
     Rule { intent: Intent::Reschedule, pattern: "{did} {adv} moved|switched|changed|shifted|bumped|pushed {your} {thing}" },
+    Rule { intent: Intent::Reschedule, pattern: "{did} {adv} moved|switched|changed|shifted|bumped|pushed your|the|that *? *? *? to|from|over" },
     Rule { intent: Intent::Reschedule, pattern: "{did} {adv} moved|switched|shifted|bumped|pushed you|that|it|this to|over|up|back" },
     Rule { intent: Intent::Reschedule, pattern: "{did} {adv} moved|switched|shifted|changed|rescheduled you|that|it|this|them" },
     Rule { intent: Intent::Reschedule, pattern: "{it_is} all? now? moved|rescheduled|changed|switched" },
@@ -222,6 +236,7 @@ pub const RULES: &[Rule] = &[
 #[rustfmt::skip]
 pub const STATE_RULES: &[&str] = &[
     "{it_is} all? officially? now? {done}",
+    "{it_is} all? officially? now? {on_sched}",
     "is|are all? officially? now? {done}",
     "has|have been|got all? officially? now? {done}",
 ];
@@ -266,6 +281,12 @@ pub const BLOCK_BEFORE: &[&str] = &[
     "hasn't", "wasn't", "weren't", "isn't", "happy to", "able to", "want me to", "like me to",
     "want to", "wanna", "prefer", "shall", "i'd", "we'd", "need to", "have to", "supposed to",
     "trying to", "tried to", "hoping to", "hope to", "plan to", "planning to", "not", "never",
+];
+
+/// Words before "if" that make it mean "whether" ("the tuner will check if it needs...").
+pub const IF_WHETHER: &[&str] = &[
+    "check", "see", "know", "ask", "sure", "wonder", "tell", "asked", "confirm", "even", "as",
+    "checks", "sees", "look", "test", "find out", "figure out",
 ];
 
 /// After the commitment, "if" makes it conditional ("I'll book you in if that works") unless
