@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use super::pattern::Pattern;
 use super::rules::{
-    BLOCK_ANYWHERE, BLOCK_BEFORE, GROUPS, IF_ASIDE, IF_WHETHER, RULES, SLOT_WORDS, STATE_RULES, UNAVAILABLE,
+    BLOCK_ANYWHERE, BLOCK_BEFORE, GLAD, GROUPS, IF_ASIDE, IF_WHETHER, RULES, SLOT_WORDS, STATE_RULES, UNAVAILABLE,
 };
 use super::words::Sentence;
 
@@ -67,6 +67,15 @@ fn blocked(words: &[&str], start: usize, end: usize) -> bool {
     if c.before.iter().any(|p| p.find(window).is_some()) {
         return true;
     }
+    // "If the crew thinks it's a one-day job, I'll schedule you": an "if" clause before the
+    // commitment conditions it however long the clause.
+    if words[..start]
+        .iter()
+        .enumerate()
+        .any(|(i, w)| *w == "if" && (i == 0 || !IF_WHETHER.contains(&words[i - 1])))
+    {
+        return true;
+    }
     // An "if" soon after the commitment makes it conditional, unless it means "whether"
     // ("check if") or opens an aside ("if anything changes").
     words[end..]
@@ -96,7 +105,9 @@ fn booked_state(words: &[&str]) -> Option<usize> {
         // In "X is booked", X names what is booked: a time is a slot being taken.
         let bare_verb = matches!(words[start], "is" | "are" | "has" | "have");
         let subject = start.checked_sub(1).map(|i| words[i]).filter(|_| bare_verb);
+        let glad = words.first().is_some_and(|w| GLAD.contains(w));
         let about_a_slot = bare_verb
+            && !glad
             && subject.is_none_or(|w| {
                 SLOT_WORDS.contains(&w) || w.chars().next().is_some_and(|c| c.is_ascii_digit())
             });

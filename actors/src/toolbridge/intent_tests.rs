@@ -83,6 +83,11 @@ fn booking_commitments_in_many_words() {
         "Then I'm scheduling you for the 24th at 9:30, and the tuner will check if it needs tuning.",
         "Okay, Aleksander, that's in the calendar.",
         "I'm putting down a laptop screen replacement for Thursday at noon.",
+        "Got you. Today 4 PM, glasses fitting, confirmed.",
+        "Perfect, upholstery cleaning for Thursday at 2:15 is booked.",
+        "Writing it in now.",
+        "Lovely, your upholstery cleaning is on for Monday the 15th at 11:30.",
+        "Okay, it's on the schedule.",
     ] {
         if intents(text) != vec![Intent::Book] {
             missed.push(format!("{text} -> {:?}", intents(text)));
@@ -142,6 +147,8 @@ fn questions_offers_and_conditions_are_not_commitments() {
         "I'll book you in as soon as a slot opens.",
         "I'll put you on the waitlist for Tuesday.",
         "Just call us back when you're ready and we'll book it.",
+        "If the crew thinks it's a one-day job, I'll schedule you for Saturday at 8.",
+        "Tuesday at nine is booked. How about ten?",
     ] {
         let got = intents(text);
         if got.contains(&Intent::Book) || got.contains(&Intent::Reschedule) {

@@ -7,7 +7,7 @@
 //! * `{group}` - any phrase of a named group (multi-word phrases; `""` in a group makes it
 //!   optional);
 //! * `*` - any one word; `*?` - any one word or none;
-//! * `^` (first only) - the match must start the sentence.
+//! * `^` (first only) - the match must start the sentence; `$` (last only) - it must end it.
 //!
 //! Matching is on consecutive words anywhere in a sentence, with backtracking, so
 //! `"{commit} {ahead} book"` finds "so let me go ahead and book that".
@@ -21,6 +21,8 @@ pub struct Pattern {
     elements: Vec<Element>,
     /// Only a match at the start of the sentence counts.
     anchored: bool,
+    /// Only a match at the end of the sentence counts.
+    ends: bool,
 }
 
 /// The one-word element that accepts any word.
@@ -31,7 +33,8 @@ impl Pattern {
     /// the tables are constants, so that is a programming error caught by the unit tests.
     pub fn compile(source: &str, groups: &[(&str, &[&str])]) -> Pattern {
         let anchored = source.trim_start().starts_with('^');
-        let source = source.trim_start().trim_start_matches('^');
+        let ends = source.trim_end().ends_with('$');
+        let source = source.trim().trim_start_matches('^').trim_end_matches('$');
         let elements = source
             .split_whitespace()
             .map(|token| {
@@ -59,15 +62,21 @@ impl Pattern {
                 element
             })
             .collect();
-        Pattern { elements, anchored }
+        Pattern {
+            elements,
+            anchored,
+            ends,
+        }
     }
 
     /// The first match in `words` as a word range `start..end`.
     pub fn find(&self, words: &[&str]) -> Option<(usize, usize)> {
         let starts = if self.anchored { 0..1 } else { 0..words.len() };
-        starts
-            .into_iter()
-            .find_map(|start| self.match_at(0, words, start).map(|end| (start, end)))
+        starts.into_iter().find_map(|start| {
+            self.match_at(0, words, start)
+                .filter(|end| !self.ends || *end == words.len())
+                .map(|end| (start, end))
+        })
     }
 
     fn match_at(&self, element: usize, words: &[&str], pos: usize) -> Option<usize> {

@@ -154,10 +154,13 @@ pub const RULES: &[Rule] = &[
     Rule { intent: Intent::Book, pattern: "{am} {adv} making|creating|entering|logging the|that|an|your appointment|booking|reservation" },
     Rule { intent: Intent::Book, pattern: "booking|scheduling {obj} now|in|for" },
     // Fragments with the subject left out: "Putting you down for Tuesday.", "Booked, Tuesday at 9."
-    Rule { intent: Intent::Book, pattern: "^ {opener} putting|penciling|pencilling|slotting|squeezing|fitting|adding|locking|getting|marking {obj} in|down|up|for|on|into" },
+    Rule { intent: Intent::Book, pattern: "^ {opener} putting|penciling|pencilling|slotting|squeezing|fitting|adding|locking|getting|marking|writing|entering|booking {obj} in|down|up|for|on|into|now" },
+    Rule { intent: Intent::Book, pattern: "^ {opener} booking|scheduling|confirming|reserving it|that|this|you|now" },
     Rule { intent: Intent::Book, pattern: "^ {opener} booked|scheduled|reserved|confirmed|done|set" },
     Rule { intent: Intent::Book, pattern: "^ {opener} all set|booked|scheduled|done|confirmed" },
     Rule { intent: Intent::Book, pattern: "^ {opener} locked|penciled|pencilled|booked in" },
+    // The verdict said last: "Today 4 PM, glasses fitting, confirmed."
+    Rule { intent: Intent::Book, pattern: "confirmed|booked|scheduled|reserved $" },
     // --- Booking, done: "I've booked you", "I put you down", "we've got you scheduled".
     Rule { intent: Intent::Book, pattern: "{did} {adv} booked|scheduled|reserved|confirmed|secured" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} penciled|pencilled|put|slotted|squeezed|fit|fitted|locked|signed|written|wrote|marked {obj} in|down|up|into" },
@@ -200,6 +203,7 @@ pub const RULES: &[Rule] = &[
     // --- Moving an existing appointment: "I'll move your visit to Friday", "let me
     // reschedule that", "I've moved it to Thursday at 2".
     Rule { intent: Intent::Reschedule, pattern: "{will} {adv} reschedule|rebook" },
+    Rule { intent: Intent::Reschedule, pattern: "^ {opener} switched|moved|changed|rescheduled|bumped|shifted to|over|it|that" },
     Rule { intent: Intent::Reschedule, pattern: "{will} {adv} move|switch|change|shift|bump|push {your} {thing}" },
     Rule { intent: Intent::Reschedule, pattern: "{will} {adv} move|switch|change|shift|bump|push your|the|that *? *? *? to|from|over" },
     Rule { intent: Intent::Reschedule, pattern: "{will} {adv} move|switch|shift|bump|push you|that|it|this|them|him|her to|over|up|back" },
@@ -237,8 +241,18 @@ pub const RULES: &[Rule] = &[
 pub const STATE_RULES: &[&str] = &[
     "{it_is} all? officially? now? {done}",
     "{it_is} all? officially? now? {on_sched}",
+    "{it_is} on for",
+    "is|are now? on for",
     "is|are all? officially? now? {done}",
     "has|have been|got all? officially? now? {done}",
+];
+
+/// Words opening a sentence that make "Thursday at 2:15 is booked" a confirmation: "Perfect,
+/// upholstery cleaning for Thursday at 2:15 is booked."
+#[rustfmt::skip]
+pub const GLAD: &[&str] = &[
+    "perfect", "great", "okay", "ok", "alright", "wonderful", "lovely", "excellent", "good",
+    "awesome", "fantastic", "done", "so", "right",
 ];
 
 /// Words right before "is booked" that make it about a slot, not the caller's appointment.
@@ -255,6 +269,7 @@ pub const SLOT_WORDS: &[&str] = &[
 pub const UNAVAILABLE: &[&str] = &[
     "sorry", "unfortunately", "afraid", "already", "taken", "full", "fully", "booked up",
     "solid", "no openings", "not", "nothing", "don't", "other", "someone else", "somebody else",
+    "but", "however", "instead", "except",
 ];
 
 /// Words that make a commitment conditional or negative anywhere in the sentence: "I'll book

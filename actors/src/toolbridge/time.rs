@@ -28,6 +28,11 @@ const CONFLICT: f32 = super::facts::DOUBTED;
 const TRIGGERS: &[&str] = &[
     "at", "around", "for", "between", "from", "by", "after", "before", "until", "till",
 ];
+/// A word naming a day, after which a bare clock reading is the time of that day.
+fn after_a_day(word: &str) -> bool {
+    super::date::weekday(word).is_some() || matches!(word, "today" | "tomorrow" | "tonight")
+}
+
 /// Triggers that give a bound, not an appointment slot.
 const BOUNDS: &[&str] = &["by", "after", "before", "until", "till"];
 /// Words allowed after a bare "at 3", so that "at 7 Elm Avenue" is not 7 o'clock.
@@ -134,10 +139,11 @@ fn mentions(s: &Sentence, hours: (Time, Time)) -> Vec<(Time, f32, usize, usize)>
             i += 1;
             continue;
         };
+        // "at 3", or a day right before it: "Saturday ten fifteen", "tomorrow, one thirty".
         let trigger = i
             .checked_sub(1)
             .map(|j| words[j])
-            .filter(|w| TRIGGERS.contains(w));
+            .filter(|w| TRIGGERS.contains(w) || after_a_day(w));
         let mut end = i + c.used;
         let reading = match meridiem_after(&words[end..]) {
             Some((m, k)) => {
@@ -222,6 +228,15 @@ mod tests {
             Some(MORNING_GUESS),
             "7 and 19 both closed"
         );
+    }
+
+    #[test]
+    fn a_time_right_after_its_day() {
+        let office = |text: &str| {
+            extract(&Sentence::parse(text), OFFICE).map(|f| (f.value, f.confidence))
+        };
+        assert_eq!(office("Saturday ten fifteen, that work?"), Some((time(10, 15, 0, 0), BY_HOURS)));
+        assert_eq!(office("You're on the books, tomorrow one thirty."), Some((time(13, 30, 0, 0), BY_HOURS)));
     }
 
     #[test]
