@@ -66,6 +66,8 @@ struct Call {
     cancel: bool,
     #[serde(default)]
     check: bool,
+    #[serde(default)]
+    style: String,
 }
 
 /// The booking a call should produce, as the fixture writes it. `service` and `email` are
@@ -337,7 +339,11 @@ impl Score {
         match (call.outcome.as_str(), &call.booking) {
             ("none", None) => {
                 self.negatives += 1;
-                if books.is_empty() {
+                // A move of an appointment made on an earlier call that the agent never gave an
+                // address for cannot be labelled: moving it is fine, booking a new one is not.
+                let moves_only = call.style == "reschedule"
+                    && result.actions.iter().all(|a| !matches!(a, BridgeAction::Book(_)));
+                if books.is_empty() || moves_only {
                     self.refused += 1;
                     match incomplete {
                         Some(missing) => format!("refused (ok): missing/uncertain {missing:?}"),

@@ -59,7 +59,7 @@ impl Extractor {
         // Words of a trade ("plumbing", "dental") said in any sentence are not distinctive.
         let business_words = business
             .into_iter()
-            .filter(|w| !GENERIC_BUSINESS.contains(&w.as_str()))
+            .filter(|w| !GENERIC_BUSINESS.contains(&w.as_str()) && !service_words.contains(w))
             .collect();
         Extractor {
             business_words,

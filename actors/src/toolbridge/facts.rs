@@ -13,6 +13,12 @@ pub const DOUBTED: f32 = 0.3;
 /// "last name Duarte").
 const JOINED: f32 = 0.85;
 
+/// Two names joined in the order said, with nothing to say which is the first name.
+const GUESSED_ORDER: f32 = 0.7;
+
+/// A single name said plainly as the caller's (spelled back, or after "your name is").
+const SPELLED_SINGLE: f32 = 0.6;
+
 /// One extracted value, its confidence, and the words it came from.
 ///
 /// Confidence exists so the bridge can refuse to book on a guess: every extractor says how
@@ -177,18 +183,27 @@ impl CallFacts {
     ) {
         let Some(new) = new else { return };
         let single = |f: &Field<String>| !f.value.contains(' ');
-        let known_part = part.is_some() || self.name_part.is_some();
+        // Two names each plainly said as the caller's ("N-G-O-Z-I, Ngozi." ... "C-H-U-K-W-U,
+        // Chukwuemeka."): a first name, then a last name.
+        let both_sure = self.name.as_ref().is_some_and(|o| o.confidence >= SPELLED_SINGLE)
+            && new.confidence >= SPELLED_SINGLE;
+        let explicit = part.is_some() || self.name_part.is_some();
+        let known_part = explicit || both_sure;
         match &mut self.name {
             Some(old) if known_part && single(old) && single(&new) && old.value != new.value => {
+                // Said in order unless a part says otherwise: first name, then last name.
                 let new_is_last =
-                    part == Some(NamePart::Last) || self.name_part == Some(NamePart::First);
+                    part != Some(NamePart::First) && self.name_part != Some(NamePart::Last);
                 let (first, last) = if new_is_last {
                     (&old.value, &new.value)
                 } else {
                     (&new.value, &old.value)
                 };
                 let said = format!("{} … {}", old.said, new.said);
-                *old = Field::new(format!("{first} {last}"), JOINED, said);
+                // Without a "first name"/"last name" to go by, the order is a guess: never
+                // booked on, though the agent's next full read-back settles it.
+                let confidence = if explicit { JOINED } else { GUESSED_ORDER };
+                *old = Field::new(format!("{first} {last}"), confidence, said);
                 self.name_part = None;
             }
             // "K-E-L-L-E-H-E-R, Kelleher" after "Siobhan Kelliher": the spelling corrects one

@@ -60,6 +60,27 @@ const NOT_CALLER: &[&str] = &[
     "dentist", "specialist", "crew", "inspector", "cleaner", "my", "calling", "welcome to",
     "from", "at", "on", "in", "of", "to", "near", "by", "named", "called", "assistant",
 ];
+/// Words after a name that say the name is the one booked: "Zofia Przybylska is scheduled".
+const BOOKED_AFTER: &[&[&str]] = &[
+    &["is", "scheduled"],
+    &["is", "booked"],
+    &["is", "all", "set"],
+    &["is", "confirmed"],
+    &["is", "down", "for"],
+    &["is", "in", "for"],
+    &["is", "on", "for"],
+    &["is", "set", "for"],
+    &["you're", "all", "set"],
+    &["you're", "booked"],
+    &["you're", "scheduled"],
+    &["you're", "confirmed"],
+    &["you're", "down"],
+];
+
+fn starts_with_any(words: &[&str], phrases: &[&[&str]]) -> bool {
+    phrases.iter().any(|p| words.starts_with(p))
+}
+
 /// Words that may stand around a name said alone ("Okay, Tobias Lind, got it.").
 #[rustfmt::skip]
 const FILLER: &[&str] = &[
@@ -286,7 +307,8 @@ fn spelled_back(run: &Run, spelled: &[String]) -> bool {
 
 /// "A-O-I-F-E, Aoife, Ni Dhuibhir, D-H-U-I-B-H-I-R": a first and a last name each spelled
 /// back, side by side, are one name. Spelled-only runs that repeat a neighbour are dropped.
-fn join_spelled_back(runs: Vec<Run>, spelled: &[String]) -> Vec<Run> {
+fn join_spelled_back(s: &Sentence, runs: Vec<Run>, spelled: &[String]) -> Vec<Run> {
+    let words_at = |i: usize| s.words.get(i).map(|w| w.lower.as_str());
     let mut out: Vec<Run> = Vec::new();
     for run in runs {
         let Some(prev) = out.last_mut() else {
@@ -325,8 +347,16 @@ fn join_spelled_back(runs: Vec<Run>, spelled: &[String]) -> Vec<Run> {
             }; // said right after its spelling
             continue;
         }
+        // "Aoife, and Brennan" / "Ebere, Okafor?": a first name spelled back and the word said
+        // next to it.
+        let joined_by_and = prev.end + 1 == run.start && words_at(prev.end) == Some("and");
         let both = spelled_back(prev, spelled) && spelled_back(&run, spelled);
-        if adjacent && both && prev.words + run.words <= MAX_WORDS && !prev.titled {
+        let one_more = spelled_back(prev, spelled) && prev.words == 1 && run.words == 1;
+        if (adjacent || joined_by_and)
+            && (both || (one_more && adjacent))
+            && prev.words + run.words <= MAX_WORDS
+            && !prev.titled
+        {
             prev.text = format!("{} {}", prev.text, run.text);
             prev.words += run.words;
             prev.end = run.end;
@@ -390,7 +420,7 @@ pub fn extract_with(
         .filter(|r| r.spelled)
         .map(|r| r.text.clone())
         .collect();
-    let all_runs = join_spelled_back(all_runs, &spelled_words);
+    let all_runs = join_spelled_back(s, all_runs, &spelled_words);
     for run in all_runs {
         let after_number = run.start > 0
             && (s.words[run.start - 1]
@@ -414,6 +444,9 @@ pub fn extract_with(
         // "N-O-V-A-K, Novak": a word the agent spelled is the caller's.
         let spelled = spelled_back(&run, &spelled_words);
         let strong = strong || spelled;
+        // "Then Zofia Przybylska is scheduled for...": the person booked.
+        let booked = starts_with_any(&words[run.end..], BOOKED_AFTER);
+        let strong = strong || booked;
         let weak = ends_at(&WEAK, &words, run.start)
             || run.titled
             || alone(&words, &run)

@@ -90,6 +90,22 @@ fn spelled_names() {
         Some(("Siddharth Iyer".into(), STRONG_FULL))
     );
     assert_eq!(
+        name("A-O-I-F-E, Aoife, and Bren|nan, B-R-E-N-N-A-N?".replace('|', "").as_str()),
+        Some(("Aoife Brennan".into(), STRONG_FULL))
+    );
+    assert_eq!(
+        name("E-B-E-R-E, Ebere, Okafor? Okay."),
+        Some(("Ebere Okafor".into(), STRONG_FULL))
+    );
+    assert_eq!(
+        name("Then Zofia Przybylska is scheduled for an eye exam."),
+        Some(("Zofia Przybylska".into(), STRONG_FULL))
+    );
+    assert_eq!(
+        name("Giu|seppe, uh, Romano. Okay.".replace('|', "").as_str()),
+        Some(("Giuseppe Romano".into(), WEAK_FULL))
+    );
+    assert_eq!(
         name("First name Ines, last name Duarte."),
         Some(("Ines Duarte".into(), STRONG_FULL))
     );

@@ -222,12 +222,13 @@ const FILLERS: &[&str] = &[
 /// off before it is said whole dropped ("Rah... Rahmani"). Digits, number words and spelled
 /// letters are never collapsed: "five five five" is three fives.
 fn fluent(mut words: Vec<Word>) -> Vec<Word> {
-    // A filler keeps the pause it sat in: "one, uh, five" is still "one, five".
+    // The commas around a filler mark the hesitation, not a pause in what is said:
+    // "Giuseppe, uh, Romano" is one name; "Giuseppe, uh Romano" keeps its comma.
     let mut kept: Vec<Word> = Vec::with_capacity(words.len());
     for w in words.drain(..) {
         if FILLERS.contains(&w.lower.as_str()) {
             if let Some(last) = kept.last_mut() {
-                last.pause_after |= w.pause_after;
+                last.pause_after = last.pause_after && !w.pause_after;
             }
             continue;
         }
@@ -398,8 +399,8 @@ mod tests {
             "five five five oh one five five"
         );
         assert_eq!(lower("N-O-V-A-A-K"), "n o v a a k", "spelled letters stay");
-        let s = Sentence::parse("oh one, uh, five five");
-        assert!(s.words[1].pause_after, "the filler's pause stays");
+        let s = Sentence::parse("Giuseppe, uh, Romano.");
+        assert!(!s.words[0].pause_after, "the commas were the hesitation's");
     }
 
     #[test]
