@@ -187,7 +187,8 @@ impl CallFacts {
         // Chukwuemeka."): a first name, then a last name.
         let both_sure = self.name.as_ref().is_some_and(|o| o.confidence >= SPELLED_SINGLE)
             && new.confidence >= SPELLED_SINGLE;
-        let explicit = part.is_some() || self.name_part.is_some();
+        // Both said as the same part ("last name"): one of them is not; the order is a guess.
+        let explicit = (part.is_some() || self.name_part.is_some()) && part != self.name_part;
         let known_part = explicit || both_sure;
         match &mut self.name {
             Some(old) if known_part && single(old) && single(&new) && old.value != new.value => {
@@ -220,7 +221,13 @@ impl CallFacts {
                     .split(' ')
                     .all(|w| old_words.contains(&w.to_lowercase()));
                 let stronger = new.confidence >= old.confidence || correction;
-                if (restates && old.confidence >= new.confidence && new.confidence > DOUBTED)
+                // "Ifeoma Chukwuemeka" read back whole after the two were heard apart: the
+                // agent's own order is the name's.
+                let reordered = restates
+                    && new.value != old.value
+                    && new.value.split(' ').count() == old.value.split(' ').count()
+                    && new.confidence >= JOINED;
+                if (restates && !reordered && old.confidence >= new.confidence && new.confidence > DOUBTED)
                     || (!restates && !stronger && new.confidence > DOUBTED)
                 {
                     return;

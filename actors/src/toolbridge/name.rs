@@ -432,7 +432,12 @@ pub fn extract_with(
         }
         let full = run.words >= 2 && !run.titled;
         let strong = ends_at(&STRONG, &words, run.start);
-        let part = if ends_at(&FIRST, &words, run.start) {
+        // "And the last name, Ifeoma?": in a question, a name set off after the cue is the
+        // caller addressed, not the part asked for.
+        let addressed = s.question && run.start > 0 && s.words[run.start - 1].pause_after;
+        let part = if addressed {
+            None
+        } else if ends_at(&FIRST, &words, run.start) {
             Some(NamePart::First)
         } else if ends_at(&LAST, &words, run.start) {
             Some(NamePart::Last)

@@ -183,3 +183,17 @@ fn cancel_uses_what_the_sentence_names_or_the_facts() {
         }]
     );
 }
+
+#[test]
+fn a_name_heard_in_parts_then_read_back_whole() {
+    let mut b = bridge();
+    say(&mut b, "And the last name, Ifeoma?");
+    say(&mut b, "Okafor.");
+    say(&mut b, "Ifeoma Okafor.");
+    assert_eq!(b.facts().name.as_ref().unwrap().value, "Ifeoma Okafor");
+    let mut b = bridge();
+    say(&mut b, "Could you spell the last name?");
+    say(&mut b, "O-K-A-F-O-R, Okafor.");
+    say(&mut b, "Alright Ifeoma, thank you.");
+    assert_eq!(b.facts().name.as_ref().unwrap().value, "Ifeoma Okafor");
+}
