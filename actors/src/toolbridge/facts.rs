@@ -148,21 +148,21 @@ impl CallFacts {
     pub fn absorb(&mut self, said: CallFacts) {
         let correction = said.correction;
         self.absorb_name(said.name, said.name_part, correction);
-        merge(&mut self.phone, said.phone, correction, |old, new| {
+        merge(&mut self.phone, said.phone, |old, new| {
             old.ends_with(new.as_str())
         });
-        merge(&mut self.email, said.email, correction, |old, new| {
+        merge(&mut self.email, said.email, |old, new| {
             old == new
         });
-        merge(&mut self.address, said.address, correction, |old, new| {
+        merge(&mut self.address, said.address, |old, new| {
             old.starts_with(new.as_str())
         });
         // "the termite inspection" then "the inspection": the shorter name restates the longer.
-        merge(&mut self.service, said.service, correction, |old, new| {
+        merge(&mut self.service, said.service, |old, new| {
             old.to_lowercase().contains(&new.to_lowercase())
         });
-        merge(&mut self.date, said.date, correction, |old, new| old == new);
-        merge(&mut self.time, said.time, correction, |old, new| {
+        merge(&mut self.date, said.date, |old, new| old == new);
+        merge(&mut self.time, said.time, |old, new| {
             // "at three" after "3 pm": same clock reading, the earlier one knew am/pm.
             old.hour() % 12 == new.hour() % 12 && old.minute() == new.minute()
         });
@@ -279,12 +279,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// Later overrides earlier, except a restatement (`restates(old, new)`) that is less sure
-/// than what we have, which only confirms it; unless it is doubted ([`DOUBTED`]) or said as a
-/// correction.
+/// than what we have, which only confirms it, unless it is doubted ([`DOUBTED`]). A correction
+/// ("sorry, the 16th") replaces what it contradicts and never weakens what it repeats.
 fn merge<T>(
     slot: &mut Option<Field<T>>,
     new: Option<Field<T>>,
-    correction: bool,
     restates: impl Fn(&T, &T) -> bool,
 ) {
     let Some(new) = new else { return };
@@ -292,8 +291,7 @@ fn merge<T>(
         Some(old)
             if restates(&old.value, &new.value)
                 && old.confidence >= new.confidence
-                && new.confidence > DOUBTED
-                && !correction => {}
+                && new.confidence > DOUBTED => {}
         _ => *slot = Some(new),
     }
 }
