@@ -318,3 +318,143 @@ fn missing_details_closed_hours_and_a_refusing_mail_server_lose_nothing() {
     );
     assert!(smtp.messages().is_empty());
 }
+
+/// The live appointments on `day`, read from the server's own database.
+fn rows_on(server: &Server, day: Date) -> Vec<actors::booking::appointments::Appointment> {
+    let midnight = jiff::civil::time(0, 0, 0, 0);
+    open_store(server)
+        .appointments_between(
+            day.to_datetime(midnight),
+            day.tomorrow().unwrap().to_datetime(midnight),
+        )
+        .unwrap()
+}
+
+#[test]
+fn a_corrected_time_replaces_the_booking_and_the_caller_hears_the_correction() {
+    let dir = temp_dir("booking-correction");
+    let smtp = SmtpSink::start(&dir.join("mail"), &[]);
+    let day = bookable_day();
+    let date = spoken(day);
+    let script = dir.join("script.txt");
+    let first = format!(
+        "So that's Ana Lima, phone five five five, two two two, three three three three, \
+         at 9 Birch Lane, for leak repair on {date} at 2 PM."
+    );
+    let corrected = format!("Sorry, you said 1 PM, not 2. So {date} at 1 PM.");
+    write_script(
+        &script,
+        &[
+            &first,
+            "Let me book that for you.",
+            "#wait 4000",
+            &corrected,
+            "Let me book that for you.",
+            "#wait 4000",
+        ],
+    );
+    let (_peer, server) = agent_and_server("booking-correction", &script, &smtp);
+    let (seen, rate, heard) = call(&server, 12.0);
+
+    // Exactly one live appointment, at the corrected time; the first is kept, cancelled.
+    let rows = rows_on(&server, day);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].start.to_string(), format!("{day}T13:00:00"));
+    assert_eq!(rows[0].name, "Ana Lima");
+    // Both results were spoken: the booking, then the corrected one.
+    let notes = seen["notes"].to_string();
+    assert!(notes.contains("1 PM") || notes.contains("1:00"), "{notes}");
+    let store = open_store(&server);
+    let runs: Vec<_> = store
+        .tool_runs("CAbooking")
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.name == "book_appointment")
+        .collect();
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    let spoken_sentences = seconds_of_speech(rate, &heard);
+    assert!(
+        spoken_sentences > 4.0,
+        "the caller heard only {spoken_sentences:.1} s of results: both must be spoken"
+    );
+}
+
+#[test]
+fn a_described_problem_books_the_default_service_and_keeps_the_problem() {
+    let dir = temp_dir("booking-problem");
+    let smtp = SmtpSink::start(&dir.join("mail"), &[]);
+    let day = bookable_day();
+    let date = spoken(day);
+    let script = dir.join("script.txt");
+    write_script(
+        &script,
+        &[
+            "Oh no, sorry to hear the garbage disposal is jammed and humming.",
+            "#wait 300",
+            &format!(
+                "So that's Tom Reyes, phone five five five, four four four, one two one two, \
+                 at 31 Cedar Court, on {date} at 10 AM. I'll pencil you in."
+            ),
+            "#wait 4000",
+        ],
+    );
+    let (_peer, server) = agent_and_server("booking-problem", &script, &smtp);
+    call(&server, 8.0);
+    let rows = rows_on(&server, day);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].service, "Service call", "no configured service fits");
+    assert_eq!(
+        rows[0].problem.as_deref(),
+        Some("the garbage disposal is jammed and humming")
+    );
+    assert_eq!(rows[0].start.to_string(), format!("{day}T10:00:00"));
+}
+
+#[test]
+fn a_caller_moving_an_appointment_gets_it_moved_not_doubled() {
+    let dir = temp_dir("booking-move");
+    let smtp = SmtpSink::start(&dir.join("mail"), &[]);
+    let day = bookable_day();
+    let date = spoken(day);
+    let script = dir.join("script.txt");
+    write_script(
+        &script,
+        &[
+            "I found it, Rosa Diaz, phone five five five, three one three, four four four four.",
+            &format!("I'll move your appointment to {date} at 2 PM."),
+            "#wait 4000",
+        ],
+    );
+    let (_peer, server) = agent_and_server("booking-move", &script, &smtp);
+    // An appointment made on an earlier call, at 9 AM the same day.
+    let earlier = actors::booking::BookingDetails {
+        name: "Rosa Diaz".into(),
+        phone: "5553134444".into(),
+        email: None,
+        address: "12 Pine Road".into(),
+        service: "Leak repair".into(),
+        problem: None,
+        date: day,
+        time: jiff::civil::time(9, 0, 0, 0),
+    };
+    let booked = open_store(&server)
+        .book(
+            "CAearlier",
+            &earlier,
+            &actors::booking::business::Business::default(),
+            jiff::Timestamp::now(),
+        )
+        .unwrap();
+    assert!(matches!(booked, actors::booking::BookingOutcome::Booked { .. }), "{booked:?}");
+
+    call(&server, 7.0);
+
+    let rows = rows_on(&server, day);
+    assert_eq!(rows.len(), 1, "moved, not doubled: {rows:?}");
+    assert_eq!(rows[0].start.to_string(), format!("{day}T14:00:00"));
+    assert_eq!(
+        (rows[0].name.as_str(), rows[0].address.as_str()),
+        ("Rosa Diaz", "12 Pine Road"),
+        "the appointment keeps what the move did not say"
+    );
+}

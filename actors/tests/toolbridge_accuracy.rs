@@ -342,7 +342,10 @@ impl Score {
                 // A move of an appointment made on an earlier call that the agent never gave an
                 // address for cannot be labelled: moving it is fine, booking a new one is not.
                 let moves_only = call.style == "reschedule"
-                    && result.actions.iter().all(|a| !matches!(a, BridgeAction::Book(_)));
+                    && result
+                        .actions
+                        .iter()
+                        .all(|a| !matches!(a, BridgeAction::Book(_)));
                 if books.is_empty() || moves_only {
                     self.refused += 1;
                     match incomplete {

@@ -46,6 +46,16 @@ fn is_atom(word: &str) -> bool {
         && separator(word).is_none()
 }
 
+/// "w-e-n-z-h-a-o-8-8" is "wenzhao88": letters spelled with dashes between them.
+fn unspell(word: &str) -> String {
+    let parts: Vec<&str> = word.split('-').collect();
+    if parts.len() >= 3 && parts.iter().all(|p| p.chars().count() == 1) {
+        parts.concat()
+    } else {
+        word.to_string()
+    }
+}
+
 /// A written address ("John.Smith@Example.com").
 fn written(word: &str) -> Option<String> {
     let lower = word.to_lowercase();
@@ -102,7 +112,7 @@ fn local(words: &[&str], at: usize) -> Option<(String, usize)> {
                 return None;
             }
             j -= 1;
-            word.to_string()
+            unspell(word)
         };
         parts.push(atom);
         match j.checked_sub(1).and_then(|k| separator(words[k])) {
@@ -130,7 +140,10 @@ pub fn extract(s: &Sentence) -> Option<Field<String>> {
 /// The words of the sentence that spell e-mail addresses, so other extractors leave them alone
 /// ("olivia dot k dot moves at gmail dot com" is not a moving job).
 pub fn spans(s: &Sentence) -> Vec<(usize, usize)> {
-    mentions(s).into_iter().map(|(_, _, _, span)| span).collect()
+    mentions(s)
+        .into_iter()
+        .map(|(_, _, _, span)| span)
+        .collect()
 }
 
 /// Every address in a sentence: (address, confidence, as said, word span).
@@ -190,6 +203,14 @@ mod tests {
         assert_eq!(
             email("It's m a r i a dot g at outlook dot com."),
             Some("maria.g@outlook.com".into())
+        );
+    }
+
+    #[test]
+    fn spelled_with_dashes() {
+        assert_eq!(
+            email("W-E-N-Z-H-A-O-8-8 at gmail dot com."),
+            Some("wenzhao88@gmail.com".into())
         );
     }
 

@@ -151,9 +151,7 @@ impl CallFacts {
         merge(&mut self.phone, said.phone, |old, new| {
             old.ends_with(new.as_str())
         });
-        merge(&mut self.email, said.email, |old, new| {
-            old == new
-        });
+        merge(&mut self.email, said.email, |old, new| old == new);
         merge(&mut self.address, said.address, |old, new| {
             old.starts_with(new.as_str())
         });
@@ -185,7 +183,10 @@ impl CallFacts {
         let single = |f: &Field<String>| !f.value.contains(' ');
         // Two names each plainly said as the caller's ("N-G-O-Z-I, Ngozi." ... "C-H-U-K-W-U,
         // Chukwuemeka."): a first name, then a last name.
-        let both_sure = self.name.as_ref().is_some_and(|o| o.confidence >= SPELLED_SINGLE)
+        let both_sure = self
+            .name
+            .as_ref()
+            .is_some_and(|o| o.confidence >= SPELLED_SINGLE)
             && new.confidence >= SPELLED_SINGLE;
         // Both said as the same part ("last name"): one of them is not; the order is a guess.
         let explicit = (part.is_some() || self.name_part.is_some()) && part != self.name_part;
@@ -227,7 +228,10 @@ impl CallFacts {
                     && new.value != old.value
                     && new.value.split(' ').count() == old.value.split(' ').count()
                     && new.confidence >= JOINED;
-                if (restates && !reordered && old.confidence >= new.confidence && new.confidence > DOUBTED)
+                if (restates
+                    && !reordered
+                    && old.confidence >= new.confidence
+                    && new.confidence > DOUBTED)
                     || (!restates && !stronger && new.confidence > DOUBTED)
                 {
                     return;
@@ -281,11 +285,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// Later overrides earlier, except a restatement (`restates(old, new)`) that is less sure
 /// than what we have, which only confirms it, unless it is doubted ([`DOUBTED`]). A correction
 /// ("sorry, the 16th") replaces what it contradicts and never weakens what it repeats.
-fn merge<T>(
-    slot: &mut Option<Field<T>>,
-    new: Option<Field<T>>,
-    restates: impl Fn(&T, &T) -> bool,
-) {
+fn merge<T>(slot: &mut Option<Field<T>>, new: Option<Field<T>>, restates: impl Fn(&T, &T) -> bool) {
     let Some(new) = new else { return };
     match slot {
         Some(old)

@@ -4,7 +4,8 @@ use std::sync::LazyLock;
 
 use super::pattern::Pattern;
 use super::rules::{
-    BLOCK_ANYWHERE, BLOCK_BEFORE, GLAD, GROUPS, IF_ASIDE, IF_WHETHER, RULES, SLOT_WORDS, STATE_RULES, UNAVAILABLE,
+    BLOCK_ANYWHERE, BLOCK_BEFORE, GLAD, GROUPS, IF_ASIDE, IF_WHETHER, RULES, SLOT_WORDS,
+    STATE_RULES, UNAVAILABLE,
 };
 use super::words::Sentence;
 
@@ -93,6 +94,44 @@ fn blocked(words: &[&str], start: usize, end: usize) -> bool {
         })
 }
 
+/// Where a question's final tag starts ("…, is that alright?", "…, okay?"), if the question is
+/// only a tag after a statement.
+fn tag_question(s: &Sentence) -> Option<usize> {
+    const TAGS: &[&[&str]] = &[
+        &["is", "that", "alright"],
+        &["is", "that", "all", "right"],
+        &["is", "that", "okay"],
+        &["is", "that", "ok"],
+        &["is", "that", "right"],
+        &["is", "that", "correct"],
+        &["is", "that", "good"],
+        &["is", "that", "fine"],
+        &["okay"],
+        &["ok"],
+        &["alright"],
+        &["right"],
+        &["all", "right"],
+        &["sound", "good"],
+        &["sounds", "good"],
+        &["that", "work"],
+        &["that", "okay"],
+        &["does", "that", "work"],
+        &["ok", "with", "you"],
+        &["okay", "with", "you"],
+        &["yes"],
+        &["yeah"],
+        &["good"],
+    ];
+    let n = s.words.len();
+    // The tag is the clause after the last pause before the end.
+    let start = (0..n.saturating_sub(1))
+        .rev()
+        .find(|&i| s.words[i].pause_after)
+        .map(|i| i + 1)?;
+    let tag: Vec<&str> = s.words[start..].iter().map(|w| w.lower.as_str()).collect();
+    TAGS.iter().any(|t| tag == *t).then_some(start)
+}
+
 /// Where a sentence says the caller's appointment *is* booked ("the repair is scheduled for
 /// Thursday"), if it does: see [`STATE_RULES`].
 fn booked_state(words: &[&str]) -> Option<usize> {
@@ -121,10 +160,15 @@ fn booked_state(words: &[&str]) -> Option<usize> {
 /// cancelling also need an unblocked sentence (see [`blocked`]); checking availability is
 /// read-only and harmless, so "let me check if Tuesday is open" counts despite its "if".
 pub fn detect(sentence: &Sentence) -> Vec<Intent> {
+    let mut words = sentence.lower();
     if sentence.question {
-        return Vec::new();
+        // "I've moved you to a quarter to four, is that alright?": a statement with a tag
+        // question stays a statement; any other question commits to nothing.
+        match tag_question(sentence) {
+            Some(start) => words.truncate(start),
+            None => return Vec::new(),
+        }
     }
-    let words = sentence.lower();
     let mut found: Vec<(usize, Intent)> = Vec::new();
     for (intent, pattern) in &COMPILED.rules {
         let Some((start, end)) = pattern.find(&words) else {

@@ -88,12 +88,18 @@ fn booking_commitments_in_many_words() {
         "Writing it in now.",
         "Lovely, your upholstery cleaning is on for Monday the 15th at 11:30.",
         "Okay, it's on the schedule.",
+        "Okay Rebecca, we're set for tomorrow at 9.",
+        "great youre all set Siddharth full detail Monday at two thirty",
     ] {
         if intents(text) != vec![Intent::Book] {
             missed.push(format!("{text} -> {:?}", intents(text)));
         }
     }
-    assert!(missed.is_empty(), "not read as booking:\n{}", missed.join("\n"));
+    assert!(
+        missed.is_empty(),
+        "not read as booking:\n{}",
+        missed.join("\n")
+    );
 }
 
 #[test]
@@ -106,6 +112,7 @@ fn moving_an_appointment() {
         "Okay, I've rescheduled you for Wednesday at 3.",
         "I'll move your Friday gutter cleaning to Wednesday at 2 PM.",
         "Okay, I've moved your full groom from Saturday to Monday at 10:30.",
+        "I've moved you to Tuesday at a quarter to four instead, is that alright?",
         "Okay, I'm moving your action regulation from the 16th to the 23rd at 10 AM.",
     ] {
         assert_eq!(intents(text), vec![Intent::Reschedule], "{text}");
@@ -155,7 +162,11 @@ fn questions_offers_and_conditions_are_not_commitments() {
             wrong.push(format!("{text} -> {got:?}"));
         }
     }
-    assert!(wrong.is_empty(), "read as a commitment:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "read as a commitment:\n{}",
+        wrong.join("\n")
+    );
 }
 
 #[test]

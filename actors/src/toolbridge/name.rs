@@ -139,6 +139,13 @@ const NOT_NAMES: &[&str] = &[
 ];
 const TITLES: &[&str] = &["mr", "mrs", "ms", "miss", "dr", "mister", "mx"];
 
+/// Lower-case particles inside a name ("van der", "de la", "bin", "al").
+#[rustfmt::skip]
+const PARTICLES: &[&str] = &[
+    "van", "der", "den", "de", "la", "le", "von", "da", "di", "del", "della", "dos", "das", "du",
+    "bin", "ibn", "al", "el", "ter", "ten", "zu", "y",
+];
+
 /// Whether a lower-case word is an everyday word that is never part of a name or street name.
 pub fn is_everyday_word(lower: &str) -> bool {
     const DIRECTIONS: &[&str] = &[
@@ -251,6 +258,35 @@ fn runs(s: &Sentence, stop: &[String]) -> Vec<Run> {
                     break;
                 }
                 continue;
+            }
+            // "Min-jun": the part after a hyphen belongs to the word before, whatever its case.
+            if j > start && s.words[j - 1].hyphen_after && !parts.is_empty() {
+                let last = parts.last_mut().expect("not empty");
+                last.push('-');
+                last.push_str(&w.text);
+                j += 1;
+                if w.pause_after {
+                    break;
+                }
+                continue;
+            }
+            // "Pieter van der Berg": particles inside a name, lower case, followed by more of it.
+            if !parts.is_empty() && PARTICLES.contains(&w.lower.as_str()) && !w.pause_after {
+                let rest = s.words[j + 1..]
+                    .iter()
+                    .take_while(|n| PARTICLES.contains(&n.lower.as_str()));
+                let k = j + 1 + rest.count();
+                let continues = s
+                    .words
+                    .get(k)
+                    .is_some_and(|n| name_word(&n.text, &n.lower, stop));
+                if continues && parts.len() + (k - j) < MAX_WORDS + 2 {
+                    for p in &s.words[j..k] {
+                        parts.push(p.text.clone());
+                    }
+                    j = k;
+                    continue;
+                }
             }
             // "March 14th" is a date; "April Jones" is a person.
             let dated = is_month(&w.lower)
@@ -422,7 +458,10 @@ pub fn extract_with(
         .collect();
     let all_runs = join_spelled_back(s, all_runs, &spelled_words);
     for run in all_runs {
+        // Right after a house number, capitalised words are a street ("55 Riverside"); after a
+        // pause ("at 4, Gustavo Almeida") they are not.
         let after_number = run.start > 0
+            && !s.words[run.start - 1].pause_after
             && (s.words[run.start - 1]
                 .text
                 .starts_with(|c: char| c.is_ascii_digit())
@@ -435,7 +474,20 @@ pub fn extract_with(
         // "And the last name, Ifeoma?": in a question, a name set off after the cue is the
         // caller addressed, not the part asked for.
         let addressed = s.question && run.start > 0 && s.words[run.start - 1].pause_after;
-        let part = if addressed {
+        // "A-O-I-F-E, first name, and B-Y-R-N-E, last name": the part said after the name.
+        let after = &words[run.end..];
+        let ends_there = |k: usize| {
+            s.words
+                .get(run.end + k - 1)
+                .is_some_and(|w| w.pause_after || run.end + k == s.words.len())
+        };
+        let part = if after.starts_with(&["first", "name"]) && ends_there(2) {
+            Some(NamePart::First)
+        } else if (after.starts_with(&["last", "name"]) && ends_there(2))
+            || (after.starts_with(&["surname"]) && ends_there(1))
+        {
+            Some(NamePart::Last)
+        } else if addressed {
             None
         } else if ends_at(&FIRST, &words, run.start) {
             Some(NamePart::First)

@@ -90,7 +90,11 @@ fn spelled_names() {
         Some(("Siddharth Iyer".into(), STRONG_FULL))
     );
     assert_eq!(
-        name("A-O-I-F-E, Aoife, and Bren|nan, B-R-E-N-N-A-N?".replace('|', "").as_str()),
+        name(
+            "A-O-I-F-E, Aoife, and Bren|nan, B-R-E-N-N-A-N?"
+                .replace('|', "")
+                .as_str()
+        ),
         Some(("Aoife Brennan".into(), STRONG_FULL))
     );
     assert_eq!(
@@ -104,6 +108,22 @@ fn spelled_names() {
     assert_eq!(
         name("Giu|seppe, uh, Romano. Okay.".replace('|', "").as_str()),
         Some(("Giuseppe Romano".into(), WEAK_FULL))
+    );
+    assert_eq!(
+        name("That's A-O-I-F-E, first name, and B-Y-R-N-E, last name."),
+        Some(("Aoife Byrne".into(), STRONG_FULL))
+    );
+    assert_eq!(
+        name("Pieter van der Berg, okay."),
+        Some(("Pieter van der Berg".into(), WEAK_FULL))
+    );
+    assert_eq!(
+        name("Min-jun Seo. Phone number?"),
+        Some(("Min-jun Seo".into(), WEAK_FULL))
+    );
+    assert_eq!(
+        name("That's on the calendar, this afternoon at 4, Gustavo Almeida, 55 Riverside."),
+        Some(("Gustavo Almeida".into(), WEAK_FULL))
     );
     assert_eq!(
         name("First name Ines, last name Duarte."),

@@ -90,6 +90,7 @@ pub const GROUPS: &[(&str, &[&str])] = &[
         "all squared away", "taken care of", "all taken care of", "set up",
     ]),
     ("holder", &["i", "we", "i've", "we've"]),
+    ("we_are", &["we're", "we are", "we're now", "we're all"]),
     // What may open a fragment: "Okay, booked."
     ("opener", &[
         "", "okay", "ok", "alright", "all right", "right", "great", "perfect", "so", "and",
@@ -184,6 +185,9 @@ pub const RULES: &[Rule] = &[
     Rule { intent: Intent::Book, pattern: "{you_are} all? officially? now? booked|scheduled|confirmed|reserved|set|penciled|pencilled|locked|squared|good" },
     Rule { intent: Intent::Book, pattern: "{you_are} all? down|in|on for" },
     Rule { intent: Intent::Book, pattern: "{you_are} all? officially? {on_sched}" },
+    Rule { intent: Intent::Book, pattern: "{we_are} all? set|booked|scheduled|confirmed for|on" },
+    Rule { intent: Intent::Book, pattern: "{we_are} all set" },
+    Rule { intent: Intent::Book, pattern: "{we_are} good to go" },
     Rule { intent: Intent::Book, pattern: "{you_are} all? officially? added|put|entered|written to|on|in|into|down" },
     Rule { intent: Intent::Book, pattern: "{holder} {have_got} you down|booked|scheduled|penciled|pencilled|confirmed|reserved|in|for|set" },
     Rule { intent: Intent::Book, pattern: "{holder} {have_got} you {on_sched}" },
@@ -300,8 +304,23 @@ pub const BLOCK_BEFORE: &[&str] = &[
 
 /// Words before "if" that make it mean "whether" ("the tuner will check if it needs...").
 pub const IF_WHETHER: &[&str] = &[
-    "check", "see", "know", "ask", "sure", "wonder", "tell", "asked", "confirm", "even", "as",
-    "checks", "sees", "look", "test", "find out", "figure out",
+    "check",
+    "see",
+    "know",
+    "ask",
+    "sure",
+    "wonder",
+    "tell",
+    "asked",
+    "confirm",
+    "even",
+    "as",
+    "checks",
+    "sees",
+    "look",
+    "test",
+    "find out",
+    "figure out",
 ];
 
 /// After the commitment, "if" makes it conditional ("I'll book you in if that works") unless

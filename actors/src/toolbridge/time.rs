@@ -232,11 +232,16 @@ mod tests {
 
     #[test]
     fn a_time_right_after_its_day() {
-        let office = |text: &str| {
-            extract(&Sentence::parse(text), OFFICE).map(|f| (f.value, f.confidence))
-        };
-        assert_eq!(office("Saturday ten fifteen, that work?"), Some((time(10, 15, 0, 0), BY_HOURS)));
-        assert_eq!(office("You're on the books, tomorrow one thirty."), Some((time(13, 30, 0, 0), BY_HOURS)));
+        let office =
+            |text: &str| extract(&Sentence::parse(text), OFFICE).map(|f| (f.value, f.confidence));
+        assert_eq!(
+            office("Saturday ten fifteen, that work?"),
+            Some((time(10, 15, 0, 0), BY_HOURS))
+        );
+        assert_eq!(
+            office("You're on the books, tomorrow one thirty."),
+            Some((time(13, 30, 0, 0), BY_HOURS))
+        );
     }
 
     #[test]

@@ -330,6 +330,23 @@ fn normalise(word: &str) -> String {
     match lower.as_str() {
         "a.m" => "am".to_string(),
         "p.m" => "pm".to_string(),
+        // Contractions written without their apostrophe ("youre all set") that are no other
+        // word.
+        "youre" => "you're".to_string(),
+        "im" => "i'm".to_string(),
+        "ive" => "i've".to_string(),
+        "thats" => "that's".to_string(),
+        "whats" => "what's".to_string(),
+        "dont" => "don't".to_string(),
+        "didnt" => "didn't".to_string(),
+        "isnt" => "isn't".to_string(),
+        "youll" => "you'll".to_string(),
+        "youve" => "you've".to_string(),
+        "weve" => "we've".to_string(),
+        "theyre" => "they're".to_string(),
+        "itll" => "it'll".to_string(),
+        "couldnt" => "couldn't".to_string(),
+        "wouldnt" => "wouldn't".to_string(),
         _ => lower,
     }
 }
