@@ -147,6 +147,12 @@ const MIGRATIONS: &[&str] = &[
         created_at TEXT NOT NULL
     );
     ",
+    // 3: the caller's problem as the agent summarised it (bookings need no named service), and
+    // which appointment a correction or a move replaced.
+    "
+    ALTER TABLE appointments ADD COLUMN problem TEXT;
+    ALTER TABLE appointments ADD COLUMN replaces INTEGER REFERENCES appointments (id);
+    ",
 ];
 
 /// How long a connection waits for another's write lock before giving up: bookings are rare
