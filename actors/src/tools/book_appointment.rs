@@ -160,6 +160,7 @@ pub fn run(
             sentence,
             booked,
             email_to: email_to.map(str::to_string),
+            succeeded: outcome.appointment().is_some(),
             error: None,
         },
         result: result(&outcome),

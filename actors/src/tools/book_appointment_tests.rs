@@ -177,6 +177,11 @@ fn a_correction_replaces_emails_again_and_says_so() {
     let refused = book(&store, &b, &details("John Smith", 16));
     assert_eq!(refused.report.booked, Some((new, start)));
     assert!(
+        !refused.report.succeeded,
+        "the asked-for booking did not happen"
+    );
+    assert!(run.report.succeeded && first.report.succeeded);
+    assert!(
         refused.report.sentence.starts_with(
             "Sorry, Tuesday March 3rd at 4 PM is taken, so you're still booked for Tuesday \
              March 3rd at 2:30 PM; I could do"

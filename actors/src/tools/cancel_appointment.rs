@@ -29,6 +29,7 @@ pub fn run(
             sentence: sentence(cancelled, start),
             booked: held_by_call(store, env)?,
             email_to: None,
+            succeeded: cancelled,
             error: None,
         },
         result: json!({ "cancelled": cancelled }),
@@ -87,6 +88,7 @@ mod tests {
             sentence(true, datetime(2026, 3, 3, 15, 0, 0, 0))
         );
         assert_eq!(mine.report.booked, None, "the call holds nothing now");
+        assert!(mine.report.succeeded && !other.succeeded);
         assert_eq!(mine.result["cancelled"], true);
     }
 }

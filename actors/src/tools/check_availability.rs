@@ -51,6 +51,7 @@ pub fn run(
             sentence: sentence(wanted, &availability),
             booked: None,
             email_to: None,
+            succeeded: matches!(availability, Availability::Free { .. }),
             error: None,
         },
         result: json!({ "availability": availability }),

@@ -79,6 +79,7 @@ fn runs_against_the_store_and_writes_nothing() {
         run.report.sentence
     );
     assert_eq!(run.report.booked, None);
+    assert!(!run.report.succeeded, "taken");
     assert!(run.email.is_none());
     assert_eq!(run.result["availability"]["Unavailable"]["reason"], "Taken");
     assert!(store.appointment_of_call("CA1").unwrap().is_none());

@@ -60,6 +60,11 @@ pub struct ToolReport {
     pub booked: Option<(i64, DateTime)>,
     /// Where a confirmation was queued.
     pub email_to: Option<String>,
+    /// Whether the request took effect: the slot is free (check), the booking stands as asked
+    /// (booked, already booked, replaced), the appointment is moved (or already there), or it
+    /// is cancelled. False when refused (slot unavailable), not found, or on a store error;
+    /// `booked` may then still name an appointment the call held before and keeps.
+    pub succeeded: bool,
     /// Set when the tool could not run (store error); the sentence then apologises.
     pub error: Option<String>,
 }
@@ -74,6 +79,7 @@ impl ToolReport {
                 .into(),
             booked: None,
             email_to: None,
+            succeeded: false,
             error: Some(error.to_string()),
         }
     }

@@ -126,6 +126,11 @@ pub fn run(
             sentence: sentence(&outcome, details.start(), email_to),
             booked,
             email_to: email_to.map(str::to_string),
+            succeeded: match &outcome {
+                RescheduleOutcome::Moved { .. } | RescheduleOutcome::Unchanged { .. } => true,
+                RescheduleOutcome::NotFoundBooked(booking) => booking.appointment().is_some(),
+                RescheduleOutcome::Unavailable { .. } | RescheduleOutcome::NotFound => false,
+            },
             error: None,
         },
         result: result(&outcome),

@@ -52,6 +52,7 @@ fn moves_the_callers_appointment_and_emails_the_move() {
          way to john at example dot com."
     );
     let (id, start) = run.report.booked.expect("the call now holds it");
+    assert!(run.report.succeeded);
     assert_eq!(start, datetime(2026, 3, 5, 13, 0, 0, 0));
     assert_eq!(run.result["outcome"], "moved");
     assert_eq!(run.result["replaced_appointment_id"], old);
@@ -84,6 +85,7 @@ fn not_found_says_so_and_books_nothing() {
         "I couldn't find an appointment under that name and number."
     );
     assert_eq!(run.report.booked, None);
+    assert!(!run.report.succeeded);
     assert!(run.email.is_none());
     assert_eq!(run.result["outcome"], "not_found");
 }
