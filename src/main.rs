@@ -61,6 +61,17 @@ fn main() -> ExitCode {
             // What PersonaPlex prefills before each call can start: keep it short.
             let prompt = config.text_prompt();
             println!("# voice: {}", config.voice_prompt());
+            // The keywords in effect, derived ones included: what a described problem matches.
+            for (name, keywords) in config.business.service_keywords() {
+                println!(
+                    "# service {name:?} matches a problem saying: {}",
+                    keywords.join(", ")
+                );
+            }
+            println!(
+                "# anything else is booked as {:?}",
+                config.business.default_service.trim()
+            );
             println!(
                 "# text_prompt ({} characters): {prompt}",
                 prompt.chars().count()

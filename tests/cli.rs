@@ -42,6 +42,19 @@ fn check_config_prints_the_effective_config_without_secrets() {
         prompt_line.contains("Bright Plumbing") && !prompt_line.contains("(0 characters)"),
         "{stdout}"
     );
+    // The keywords in effect, configured and derived, and the default service.
+    assert!(
+        stdout.contains("# service \"Drain cleaning\" matches a problem saying: drain, clog"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("# service \"Toilet repair\" matches a problem saying: toilet\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("# anything else is booked as \"Service call\""),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -5,6 +5,7 @@
 mod support;
 
 use std::path::Path;
+use std::time::Duration;
 
 use actors::booking::store::Store;
 use support::*;
@@ -208,6 +209,139 @@ fn the_legacy_pipeline_books_through_a_tool_call_and_yields_to_barge_in() {
         spoken < 12.0,
         "{spoken:.1} s of speech: barge-in did not stop the answer"
     );
+}
+
+#[test]
+fn a_problem_booking_its_correction_and_a_later_reschedule_each_email_the_caller() {
+    // Not the server's folder name: the server's folder is made afresh.
+    let dir = temp_dir("legacy-rebook-scripts");
+    let smtp = SmtpSink::start(&dir.join("mail"), &[]);
+    let day = bookable_day();
+    let later_day = day.tomorrow().unwrap();
+    let stt = dir.join("stt.txt");
+    write_lines(
+        &stt,
+        &[
+            "My water heater is making a banging noise, can someone come at three?".into(),
+            "Sorry, I meant half past three.".into(),
+            "Hi, it's John Smith, 555 123 4567, can you move my appointment to the next day at ten?".into(),
+        ],
+    );
+    // No service named: the problem decides (Water heater repair by its keywords).
+    let booking = |time: &str| {
+        serde_json::json!({"tool_call": {"name": "book_appointment", "arguments": {
+            "name": "John Smith", "phone": "5551234567", "email": "john@example.com",
+            "address": "42 Oak Street", "problem": "water heater making a banging noise",
+            "date": day.to_string(), "time": time}}})
+        .to_string()
+    };
+    let reschedule = serde_json::json!({"tool_call": {"name": "reschedule_appointment", "arguments": {
+        "name": "john smith", "phone": "555-123-4567", "date": later_day.to_string(), "time": "10:00"}}});
+    let chat = dir.join("chat.jsonl");
+    write_lines(
+        &chat,
+        &[
+            booking("15:00"),
+            r#"{"text": "You're booked."}"#.into(),
+            booking("15:30"),
+            r#"{"text": "Changed."}"#.into(),
+            reschedule.to_string(),
+            r#"{"text": "Moved."}"#.into(),
+        ],
+    );
+    let peer = OpenAiPeer::start(&[
+        "--stt-script",
+        stt.to_str().unwrap(),
+        "--chat-script",
+        chat.to_str().unwrap(),
+    ]);
+    let mut config = peer.config();
+    config.push(("personaplex", "enabled = false".into()));
+    config.push(("email", format!("port = {}", smtp.port)));
+    let server = start_server("legacy-rebook", free_port(), config);
+
+    // First call: the booking at 3.5 s, the correction at 8 s.
+    call(&server, "rebook", 12.0, &[3.5, 8.0], "CAfirst");
+    let store = Store::open(&server.dir.join("switchboard.db")).unwrap();
+    let first = store
+        .appointment_of_call("CAfirst")
+        .unwrap()
+        .expect("booked");
+    assert_eq!(first.start.to_string(), format!("{day}T15:30:00"));
+    assert_eq!(first.service, "Water heater repair");
+    assert_eq!(
+        first.problem.as_deref(),
+        Some("water heater making a banging noise")
+    );
+    let replaced = first
+        .replaces
+        .expect("the correction replaced the 3 PM booking");
+    let runs = store.tool_runs("CAfirst").unwrap();
+    let corrected = runs
+        .iter()
+        .filter(|r| r.name == "book_appointment")
+        .nth(1)
+        .expect("a second book_appointment run");
+    assert!(
+        corrected
+            .result
+            .as_deref()
+            .unwrap_or("")
+            .contains(&format!("\"replaced_appointment_id\":{replaced}")),
+        "{corrected:?}"
+    );
+
+    // A later call moves it, found by name and phone.
+    call(&server, "move", 8.0, &[3.5], "CAsecond");
+    let moved = store
+        .appointment_of_call("CAsecond")
+        .unwrap()
+        .expect("moved");
+    assert_eq!(moved.start.to_string(), format!("{later_day}T10:00:00"));
+    assert_eq!(moved.replaces, Some(first.id));
+    assert_eq!(
+        (moved.service.as_str(), moved.address.as_str()),
+        ("Water heater repair", "42 Oak Street")
+    );
+    assert!(store.appointment_of_call("CAfirst").unwrap().is_none());
+    let stats = peer.stats();
+    assert!(
+        stats["last_tool_message"]["content"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("I've moved your appointment to"),
+        "{stats}"
+    );
+
+    // Three confirmations reached the real SMTP server: booked, changed, moved.
+    wait_until(Duration::from_secs(15), "three confirmation emails", || {
+        smtp.messages().len() >= 3
+    });
+    let mail = smtp.messages();
+    let subjects: Vec<&str> = mail
+        .iter()
+        .map(|m| m["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(mail.len(), 3, "{subjects:?}");
+    assert!(
+        subjects[0].starts_with("Your Bright Plumbing appointment"),
+        "{subjects:?}"
+    );
+    assert!(subjects[1].starts_with("Changed: "), "{subjects:?}");
+    assert!(subjects[2].starts_with("Moved: "), "{subjects:?}");
+    for m in &mail {
+        assert!(
+            m["body"]
+                .as_str()
+                .unwrap()
+                .contains("Problem:  water heater making a banging noise"),
+            "{m}"
+        );
+    }
+    assert!(mail[1]["body"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("This replaces booking #{replaced}")));
 }
 
 #[test]

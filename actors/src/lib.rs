@@ -20,5 +20,6 @@ pub mod protocol;
 pub mod services;
 pub mod speech;
 pub mod toolbridge;
+pub mod tools;
 pub mod transcode;
 pub mod voicemail;

@@ -11,6 +11,16 @@ fn count_rows(s: &Store) -> i64 {
         .unwrap()
 }
 
+fn live_rows_of(s: &Store, call_sid: &str) -> i64 {
+    s.conn
+        .query_row(
+            "SELECT count(*) FROM appointments WHERE call_sid = ?1 AND status = 'booked'",
+            [call_sid],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
 #[test]
 fn book_stores_every_detail() {
     let s = Store::open_in_memory().unwrap();
@@ -104,12 +114,16 @@ fn same_call_twice_is_already_booked_with_one_row() {
     else {
         panic!("{first:?}")
     };
-    // The repeat may even differ in details: it is the same trigger.
-    let again = s
-        .book("CA1", &details("Jon", 15), &b, monday_morning())
-        .unwrap();
+    // The repeat may differ in case, spacing, phone formatting, a dropped email or a reworded
+    // problem: it is the same booking triggered twice.
+    let mut again = details(" JOHN ", 15);
+    again.phone = "(555) 123-4567".into();
+    again.email = None;
+    again.service = "drain cleaning".into();
+    again.problem = Some("slow drain".into());
+    let out = s.book("CA1", &again, &b, monday_morning()).unwrap();
     assert_eq!(
-        again,
+        out,
         BookingOutcome::AlreadyBooked {
             appointment_id,
             start
@@ -117,6 +131,132 @@ fn same_call_twice_is_already_booked_with_one_row() {
     );
     assert_eq!(count_rows(&s), 1);
     assert_eq!(s.appointment(appointment_id).unwrap().unwrap().name, "John");
+}
+
+#[test]
+fn a_correction_replaces_the_calls_booking_in_one_transaction() {
+    let s = Store::open_in_memory().unwrap();
+    let b = business();
+    let BookingOutcome::Booked {
+        appointment_id: old,
+        ..
+    } = s
+        .book("CA1", &details("John Smith", 14), &b, monday_morning())
+        .unwrap()
+    else {
+        panic!()
+    };
+    // "No, 2:30": the new hour overlaps the old one, which must not block it.
+    let mut corrected = details("John Smith", 14);
+    corrected.time = time(14, 30, 0, 0);
+    corrected.email = None; // not repeated: kept from the first booking
+    let out = s.book("CA1", &corrected, &b, monday_morning()).unwrap();
+    let BookingOutcome::Replaced {
+        appointment_id: new,
+        start,
+        replaced_id,
+        replaced_start,
+    } = out
+    else {
+        panic!("{out:?}")
+    };
+    assert_eq!(
+        (start, replaced_id, replaced_start),
+        (
+            datetime(2026, 3, 3, 14, 30, 0, 0),
+            old,
+            datetime(2026, 3, 3, 14, 0, 0, 0)
+        )
+    );
+    let old_row = s.appointment(old).unwrap().unwrap();
+    assert_eq!(old_row.status, AppointmentStatus::Cancelled);
+    let new_row = s.appointment(new).unwrap().unwrap();
+    assert_eq!(new_row.status, AppointmentStatus::Booked);
+    assert_eq!(new_row.replaces, Some(old));
+    assert_eq!(new_row.email.as_deref(), Some("john@example.com"));
+    // Exactly one live row for the call, and it is the new one.
+    assert_eq!(s.appointment_of_call("CA1").unwrap().unwrap().id, new);
+    assert_eq!(live_rows_of(&s, "CA1"), 1);
+
+    // A name correction at the same time replaces too (the unique start is freed first).
+    let out = s
+        .book(
+            "CA1",
+            &{
+                let mut d = corrected.clone();
+                d.name = "Jon Smith".into();
+                d
+            },
+            &b,
+            monday_morning(),
+        )
+        .unwrap();
+    assert!(matches!(out, BookingOutcome::Replaced { replaced_id, .. } if replaced_id == new));
+    assert_eq!(live_rows_of(&s, "CA1"), 1);
+    assert_eq!(count_rows(&s), 3);
+}
+
+#[test]
+fn a_correction_to_an_unavailable_slot_changes_nothing() {
+    let s = Store::open_in_memory().unwrap();
+    let b = business();
+    s.book("CA0", &details("Mary", 16), &b, monday_morning())
+        .unwrap();
+    let BookingOutcome::Booked {
+        appointment_id: held,
+        ..
+    } = s
+        .book("CA1", &details("John", 14), &b, monday_morning())
+        .unwrap()
+    else {
+        panic!()
+    };
+    for hour in [16, 20] {
+        let out = s
+            .book("CA1", &details("John", hour), &b, monday_morning())
+            .unwrap();
+        assert!(
+            matches!(out, BookingOutcome::Unavailable { .. }),
+            "{hour}: {out:?}"
+        );
+        // The old booking stands, untouched (its cancel was rolled back).
+        let a = s.appointment(held).unwrap().unwrap();
+        assert_eq!(
+            (a.status, a.cancelled_at, a.start.hour()),
+            (AppointmentStatus::Booked, None, 14)
+        );
+        assert!(s.conn.is_autocommit());
+    }
+    assert_eq!(count_rows(&s), 2);
+    assert_eq!(s.appointment_of_call("CA1").unwrap().unwrap().id, held);
+}
+
+#[test]
+fn default_service_and_problem_are_stored() {
+    let s = Store::open_in_memory().unwrap();
+    let mut d = details("John Smith", 15);
+    d.service = " service call ".into();
+    d.problem = Some("  water heater is making noise ".into());
+    let BookingOutcome::Booked { appointment_id, .. } =
+        s.book("CA1", &d, &business(), monday_morning()).unwrap()
+    else {
+        panic!()
+    };
+    let a = s.appointment(appointment_id).unwrap().unwrap();
+    assert_eq!(
+        a.service, "Service call",
+        "the default, by its configured spelling"
+    );
+    assert_eq!(a.problem.as_deref(), Some("water heater is making noise"));
+    // A blank service is the default service too.
+    d.service = String::new();
+    d.time = time(9, 0, 0, 0);
+    let out = s.book("CA2", &d, &business(), monday_morning()).unwrap();
+    let a = s
+        .appointment(out.appointment().unwrap().0)
+        .unwrap()
+        .unwrap();
+    assert_eq!(a.service, "Service call");
 }
 
 #[test]
@@ -215,7 +355,10 @@ fn concurrent_bookings_from_two_connections_make_one_row() {
                 std::thread::spawn(move || {
                     let s = Store::open(&path).unwrap();
                     barrier.wait();
-                    s.book(sid, &details(sid, hour), &business(), monday_morning())
+                    // One call per hour and side: a call holds one appointment, so the same
+                    // sid booking another hour would be a correction, not a new booking.
+                    let sid = format!("{sid}-{hour}");
+                    s.book(&sid, &details(&sid, hour), &business(), monday_morning())
                         .unwrap()
                 })
             })

@@ -17,11 +17,13 @@ fn appt(start: DateTime, minutes: i64) -> Appointment {
         email: None,
         address: "1 Main St".into(),
         service: "Leak repair".into(),
+        problem: None,
         start,
         end: start + SignedDuration::from_mins(minutes),
         status: AppointmentStatus::Booked,
         created_at: Timestamp::UNIX_EPOCH,
         cancelled_at: None,
+        replaces: None,
     }
 }
 

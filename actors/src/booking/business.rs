@@ -9,6 +9,7 @@ use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
 pub use super::hours::{DayHours, WeeklyHours};
+pub use super::service_catalog::ServiceCatalog;
 
 /// The exact words that tell switchboard the caller confirmed and the booking should be made.
 /// The prompt makes the agent say it verbatim; the tool bridge listens for it.
@@ -16,8 +17,8 @@ pub const BOOKING_PHRASE: &str = "let me book that for you";
 
 /// The persona and booking rules of one small business (config section `[business]`).
 ///
-/// Every field but `voice` is required in the config, so a half-written section is an error
-/// rather than silently mixing in the example business.
+/// Every field but `voice` and `default_service` is required in the config, so a half-written
+/// section is an error rather than silently mixing in the example business.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Business {
@@ -27,6 +28,10 @@ pub struct Business {
     pub agent_name: String,
     /// What can be booked, with the price the agent may quote.
     pub services: Vec<Service>,
+    /// What is booked when the caller describes a problem no configured service matches
+    /// ("Service call"): the booking then carries the problem, and the office sorts it out.
+    #[serde(default = "default_service")]
+    pub default_service: String,
     /// Where the business works, in words the agent can say ("Springfield and nearby towns").
     pub service_area: String,
     pub hours: WeeklyHours,
@@ -49,6 +54,18 @@ pub struct Service {
     pub name: String,
     /// Free text so it can be "$150" or "from $90" or "free estimate".
     pub price: String,
+    /// Words or short phrases of a caller's problem that mean this service ("clog", "hot
+    /// water"). Absent: the meaningful words of `name` (see
+    /// [`super::service_catalog::derived_keywords`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keywords: Option<Vec<String>>,
+}
+
+/// The default service's name when the config gives none.
+pub const DEFAULT_SERVICE: &str = "Service call";
+
+fn default_service() -> String {
+    DEFAULT_SERVICE.into()
 }
 
 /// What is already true in this call (collected details, booked slot, email sent), so a new
@@ -71,6 +88,7 @@ impl Default for Business {
             close: jiff::civil::time(c.0, c.1, 0, 0),
         };
         let weekday = open((8, 0), (17, 0));
+        let words = |w: &[&str]| w.iter().map(|w| w.to_string()).collect::<Vec<_>>();
         Business {
             name: "Bright Plumbing".into(),
             agent_name: "Ava".into(),
@@ -78,20 +96,25 @@ impl Default for Business {
                 Service {
                     name: "Drain cleaning".into(),
                     price: "$150".into(),
+                    keywords: Some(words(&["drain", "clog", "sink", "backed up"])),
                 },
                 Service {
                     name: "Leak repair".into(),
                     price: "$120".into(),
+                    keywords: Some(words(&["leak", "drip", "burst pipe"])),
                 },
                 Service {
                     name: "Water heater repair".into(),
                     price: "$250".into(),
+                    keywords: Some(words(&["water heater", "hot water", "heater"])),
                 },
                 Service {
                     name: "Toilet repair".into(),
                     price: "$110".into(),
+                    keywords: None,
                 },
             ],
+            default_service: DEFAULT_SERVICE.into(),
             service_area: "Springfield and towns within 25 miles".into(),
             hours: WeeklyHours {
                 monday: weekday,
@@ -141,6 +164,14 @@ impl Business {
             if s.name.trim().is_empty() {
                 return Err(format!("business.services[{i}].name is empty"));
             }
+            if let Some(k) = s.keywords.iter().flatten().find(|k| k.trim().is_empty()) {
+                return Err(format!(
+                    "business.services[{i}].keywords has an empty keyword {k:?}"
+                ));
+            }
+        }
+        if self.default_service.trim().is_empty() {
+            return Err("business.default_service is empty".into());
         }
         let mut any_open = false;
         for (day, hours) in self.hours.days() {
@@ -187,6 +218,31 @@ impl Business {
         self.services
             .iter()
             .find(|s| s.name.trim().eq_ignore_ascii_case(name))
+    }
+
+    /// The configured service said as `name`, or the default service, by their configured
+    /// spellings (ignoring case); a blank name is the default service. `None` for anything else.
+    pub fn service_name(&self, name: &str) -> Option<&str> {
+        let name = name.trim();
+        if name.is_empty() || name.eq_ignore_ascii_case(self.default_service.trim()) {
+            return Some(self.default_service.trim());
+        }
+        self.service(name).map(|s| s.name.as_str())
+    }
+
+    /// The services with their keywords and the default service, for turning a described
+    /// problem into a service.
+    pub fn service_catalog(&self) -> ServiceCatalog {
+        ServiceCatalog::new(self)
+    }
+
+    /// Each service's name with its effective keywords (configured, else derived from the name).
+    pub fn service_keywords(&self) -> Vec<(String, Vec<String>)> {
+        self.service_catalog()
+            .services()
+            .iter()
+            .map(|s| (s.name.clone(), s.keywords.clone()))
+            .collect()
     }
 
     /// The PersonaPlex `text_prompt`: persona, offer, hours and booking procedure, plus what this

@@ -8,6 +8,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use jiff::civil::DateTime;
 use jiff::Timestamp;
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
@@ -95,35 +96,77 @@ impl MailError {
     }
 }
 
+/// What a confirmation email confirms: a new booking, or one that replaces an earlier booking
+/// (`id`, which was at `start`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirmation {
+    New,
+    /// A correction made in the same call ("no, 2:30").
+    Replaces {
+        id: i64,
+        start: DateTime,
+    },
+    /// The caller moved an appointment made earlier.
+    Moves {
+        id: i64,
+        start: DateTime,
+    },
+}
+
 /// The subject and plain-text body confirming `details` (appointment `appointment_id`).
 pub fn confirmation_email(
     business: &Business,
     details: &BookingDetails,
     appointment_id: i64,
+    kind: Confirmation,
 ) -> (String, String) {
     let start = details.start();
+    let subject = match kind {
+        Confirmation::New => "Your",
+        Confirmation::Replaces { .. } => "Changed: your",
+        Confirmation::Moves { .. } => "Moved: your",
+    };
     let subject = format!(
-        "Your {} appointment: {}",
+        "{subject} {} appointment: {}",
         business.name,
         spoken_datetime(start)
     );
     // Written form with year and zone abbreviation ("CST"), unlike the spoken one: an email is
     // kept and read later, possibly elsewhere.
-    let when = match start.to_zoned_datetime(business.tz()) {
+    let written = |at: DateTime| match at.to_zoned_datetime(business.tz()) {
         Ok(z) => z.strftime("%A, %B %-d, %Y at %-I:%M %p %Z").to_string(),
-        Err(_) => start.strftime("%A, %B %-d, %Y at %-I:%M %p").to_string(),
+        Err(_) => at.strftime("%A, %B %-d, %Y at %-I:%M %p").to_string(),
+    };
+    let headline = match kind {
+        Confirmation::New => format!("Your appointment with {} is booked.", business.name),
+        Confirmation::Replaces { id, .. } => format!(
+            "Your appointment with {} is changed. This replaces booking #{id}, which is \
+             cancelled: please disregard its confirmation.",
+            business.name
+        ),
+        Confirmation::Moves { id, start } => format!(
+            "Your appointment with {} is moved from {}. This replaces booking #{id}, which is \
+             cancelled.",
+            business.name,
+            written(start)
+        ),
     };
     let service = match business.service(&details.service) {
         Some(s) => format!("{} ({})", s.name, s.price),
         None => details.service.clone(),
     };
+    let problem = match details.problem.as_deref().map(str::trim) {
+        Some(p) if !p.is_empty() => format!("Problem:  {p}\n"),
+        _ => String::new(),
+    };
     let body = format!(
         "Hi {name},\n\
          \n\
-         Your appointment with {biz} is booked.\n\
+         {headline}\n\
          \n\
          When:     {when} ({mins} minutes)\n\
          Service:  {service}\n\
+         {problem}\
          Address:  {address}\n\
          Phone:    {phone}\n\
          Booking:  #{appointment_id}\n\
@@ -132,6 +175,7 @@ pub fn confirmation_email(
          \n\
          {agent} at {biz}\n",
         name = details.name.trim(),
+        when = written(start),
         biz = business.name,
         mins = business.appointment_minutes,
         address = details.address.trim(),

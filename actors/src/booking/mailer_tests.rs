@@ -92,7 +92,12 @@ impl Drop for SmtpSink {
 
 #[test]
 fn confirmation_email_has_every_detail() {
-    let (subject, body) = confirmation_email(&business(), &details("John Smith", 15), 17);
+    let (subject, body) = confirmation_email(
+        &business(),
+        &details("John Smith", 15),
+        17,
+        Confirmation::New,
+    );
     assert_eq!(
         subject,
         "Your Bright Plumbing appointment: Tuesday March 3rd at 3 PM"
@@ -109,6 +114,53 @@ fn confirmation_email_has_every_detail() {
     ] {
         assert!(body.contains(want), "missing {want:?} in:\n{body}");
     }
+    assert!(body.contains("Your appointment with Bright Plumbing is booked."));
+    assert!(!body.contains("Problem:"), "no problem given:\n{body}");
+}
+
+#[test]
+fn confirmation_email_carries_the_problem_and_what_it_replaces() {
+    let mut d = details("John Smith", 15);
+    d.service = "Service call".into();
+    d.problem = Some("the water heater is making a banging noise".into());
+    let (_, body) = confirmation_email(&business(), &d, 17, Confirmation::New);
+    assert!(
+        body.contains("Problem:  the water heater is making a banging noise\n"),
+        "{body}"
+    );
+    assert!(body.contains("Service:  Service call\n"), "{body}");
+
+    let earlier = jiff::civil::datetime(2026, 3, 3, 14, 0, 0, 0);
+    let (subject, body) = confirmation_email(
+        &business(),
+        &d,
+        18,
+        Confirmation::Replaces {
+            id: 17,
+            start: earlier,
+        },
+    );
+    assert!(
+        subject.starts_with("Changed: your Bright Plumbing appointment"),
+        "{subject}"
+    );
+    assert!(body.contains("This replaces booking #17"), "{body}");
+    assert!(body.contains("Booking:  #18"), "{body}");
+
+    let (subject, body) = confirmation_email(
+        &business(),
+        &d,
+        19,
+        Confirmation::Moves {
+            id: 18,
+            start: earlier,
+        },
+    );
+    assert!(subject.starts_with("Moved: your"), "{subject}");
+    assert!(
+        body.contains("is moved from Tuesday, March 3, 2026 at 2:00 PM CST"),
+        "{body}"
+    );
 }
 
 #[test]
@@ -160,7 +212,9 @@ fn mailer_refuses_a_bad_from() {
 async fn sends_a_real_email() {
     let sink = SmtpSink::start(&[]);
     let mailer = Mailer::new(&sink.config()).unwrap();
-    let (subject, body) = confirmation_email(&business(), &details("John Smith", 15), 17);
+    let mut d = details("John Smith", 15);
+    d.problem = Some("a slow drain in the basement".into());
+    let (subject, body) = confirmation_email(&business(), &d, 17, Confirmation::New);
     mailer
         .send("john@example.com", &subject, &body)
         .await
@@ -179,6 +233,14 @@ async fn sends_a_real_email() {
     assert_eq!(m["subject"], subject.as_str());
     assert_eq!(m["content_type"], "text/plain");
     assert_eq!(m["body"].as_str().unwrap().trim_end(), body.trim_end());
+    // The problem the caller described reached the real mail server.
+    assert!(
+        m["body"]
+            .as_str()
+            .unwrap()
+            .contains("Problem:  a slow drain in the basement"),
+        "{m}"
+    );
 }
 
 #[tokio::test]
@@ -230,7 +292,12 @@ async fn outbox_retries_after_a_temporary_failure_and_loses_nothing() {
     let mailer = Mailer::new(&sink.config()).unwrap();
     let store = Arc::new(Mutex::new(Store::open_in_memory().unwrap()));
     let now = monday_morning();
-    let (subject, body) = confirmation_email(&business(), &details("John Smith", 15), 1);
+    let (subject, body) = confirmation_email(
+        &business(),
+        &details("John Smith", 15),
+        1,
+        Confirmation::New,
+    );
     let id = store
         .lock()
         .unwrap()

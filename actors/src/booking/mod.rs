@@ -1,8 +1,8 @@
-//! Bookings: the business the agent works for, its appointment store, and the tools that act on
-//! it (check availability, book, send the confirmation email).
+//! Bookings: the business the agent works for and its appointment store.
 //!
-//! Pure logic and blocking storage live here; the `BookingExecutor` actor in [`crate::call`]
-//! runs them off the audio path.
+//! Pure logic and blocking storage live here; the tools acting on them (check availability,
+//! book, reschedule, cancel, send the confirmation email) are in [`crate::tools`], and the
+//! `BookingExecutor` actor in [`crate::call`] runs them off the audio path.
 
 pub mod appointments;
 pub mod availability;
@@ -10,7 +10,9 @@ pub mod business;
 pub mod hours;
 pub mod mailer;
 pub mod outbox;
+pub mod reschedule;
 pub mod sentences;
+pub mod service_catalog;
 pub mod store;
 pub mod voicemails;
 
@@ -75,14 +77,83 @@ pub enum BookingOutcome {
         appointment_id: i64,
         start: DateTime,
     },
-    /// The same call already booked this slot (a repeated trigger): nothing new was written.
+    /// The call already holds this very booking (a repeated trigger): nothing new was written.
     AlreadyBooked {
         appointment_id: i64,
         start: DateTime,
     },
-    /// Someone else holds the slot, or it is outside hours.
+    /// The call held `replaced_id` with other details (a correction): it is cancelled and
+    /// `appointment_id` booked in its place, in one transaction.
+    Replaced {
+        appointment_id: i64,
+        start: DateTime,
+        replaced_id: i64,
+        replaced_start: DateTime,
+    },
+    /// Someone else holds the slot, or it is outside hours. Nothing changed: an appointment the
+    /// call already held stands.
     Unavailable {
         reason: UnavailableReason,
         alternatives: Vec<DateTime>,
     },
+}
+
+impl BookingOutcome {
+    /// Whether the store was written (a new row, possibly replacing one).
+    pub fn wrote(&self) -> bool {
+        matches!(
+            self,
+            BookingOutcome::Booked { .. } | BookingOutcome::Replaced { .. }
+        )
+    }
+
+    /// The appointment the outcome leaves in place for this booking, if any.
+    pub fn appointment(&self) -> Option<(i64, DateTime)> {
+        match self {
+            BookingOutcome::Booked {
+                appointment_id,
+                start,
+            }
+            | BookingOutcome::AlreadyBooked {
+                appointment_id,
+                start,
+            }
+            | BookingOutcome::Replaced {
+                appointment_id,
+                start,
+                ..
+            } => Some((*appointment_id, *start)),
+            BookingOutcome::Unavailable { .. } => None,
+        }
+    }
+}
+
+/// The result of moving a caller's existing appointment (`reschedule_appointment`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum RescheduleOutcome {
+    /// `moved_id` (at `moved_from`) is cancelled and `appointment_id` booked at `start` with the
+    /// same details (updated by any the caller gave), in one transaction.
+    Moved {
+        appointment_id: i64,
+        start: DateTime,
+        moved_id: i64,
+        moved_from: DateTime,
+    },
+    /// The appointment found is already at that time with those details: nothing changed.
+    Unchanged {
+        appointment_id: i64,
+        start: DateTime,
+    },
+    /// The new time is not free: the appointment found (`kept_id` at `kept_start`) stays.
+    Unavailable {
+        reason: UnavailableReason,
+        alternatives: Vec<DateTime>,
+        kept_id: i64,
+        kept_start: DateTime,
+    },
+    /// No live future appointment under that name and phone; the details were complete, so
+    /// they were booked as a new appointment (this is that booking's outcome).
+    NotFoundBooked(BookingOutcome),
+    /// No live future appointment under that name and phone, and too little to book a new one.
+    NotFound,
 }

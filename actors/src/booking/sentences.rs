@@ -7,7 +7,7 @@
 
 use jiff::civil::{Date, DateTime, Time, Weekday};
 
-use super::{Availability, BookingOutcome, UnavailableReason};
+use super::UnavailableReason;
 
 /// "Tuesday March 3rd at 3 PM", "Tuesday March 3rd at 3:30 PM", "Tuesday March 3rd at noon".
 ///
@@ -68,71 +68,41 @@ pub fn spoken_email(email: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The sentence for a `check_availability` result, without naming the asked-for slot:
-/// "Tuesday March 3rd at 3 PM is open." / "Sorry, that time is taken; I could do ...".
-///
-/// [`Availability::Unavailable`] does not carry the wanted slot; callers that know it should
-/// prefer [`availability_sentence_at`], which reads it back so the caller hears what was checked.
-pub fn availability_sentence(a: &Availability) -> String {
-    match a {
-        Availability::Free { start } => format!("{} is open.", spoken_datetime(*start)),
-        Availability::Unavailable {
-            reason,
-            alternatives,
-        } => unavailable_sentence(*reason, None, alternatives),
-    }
-}
-
-/// Like [`availability_sentence`], but names the slot that was asked for:
-/// "Sorry, Tuesday March 3rd at 3 PM is taken; I could do 2 PM or 4 PM that day, or Wednesday
-/// March 4th at 9 AM."
-pub fn availability_sentence_at(wanted: DateTime, a: &Availability) -> String {
-    match a {
-        Availability::Free { start } => format!("{} is open.", spoken_datetime(*start)),
-        Availability::Unavailable {
-            reason,
-            alternatives,
-        } => unavailable_sentence(*reason, Some(wanted), alternatives),
-    }
-}
-
-/// The sentence for a `book_appointment` result: "You're booked for Tuesday March 3rd at 3 PM; a
-/// confirmation is on its way to john at example dot com."
-pub fn booking_sentence(outcome: &BookingOutcome, email: Option<&str>) -> String {
-    let email = email.map(str::trim).filter(|e| !e.is_empty());
-    match outcome {
-        BookingOutcome::Booked { start, .. } => match email {
-            Some(e) => format!(
-                "You're booked for {}; a confirmation is on its way to {}.",
-                spoken_datetime(*start),
-                spoken_email(e)
-            ),
-            None => format!("You're booked for {}.", spoken_datetime(*start)),
-        },
-        // A repeated trigger: the booking stands, so say so without implying a second one.
-        BookingOutcome::AlreadyBooked { start, .. } => match email {
-            Some(e) => format!(
-                "You're already booked for {}; the confirmation goes to {}.",
-                spoken_datetime(*start),
-                spoken_email(e)
-            ),
-            None => format!("You're already booked for {}.", spoken_datetime(*start)),
-        },
-        BookingOutcome::Unavailable {
-            reason,
-            alternatives,
-        } => unavailable_sentence(*reason, None, alternatives),
-    }
-}
-
-/// "Sorry, <slot> is taken; I could do ..." for every reason, with or without the wanted slot.
-fn unavailable_sentence(
+/// "Sorry, <slot> is taken; I could do ..." for every reason, with or without the wanted slot
+/// (unnamed, it is "that time").
+pub fn unavailable_sentence(
     reason: UnavailableReason,
     wanted: Option<DateTime>,
     alternatives: &[DateTime],
 ) -> String {
+    format!(
+        "{}{}",
+        unavailable_head(reason, wanted),
+        alternatives_tail(wanted, alternatives)
+    )
+}
+
+/// Like [`unavailable_sentence`] when the caller already holds an appointment that stays:
+/// "Sorry, Tuesday March 3rd at 3 PM is taken, so you're still booked for Tuesday March 3rd at
+/// 2 PM; I could do 4 PM that day."
+pub fn still_booked_sentence(
+    reason: UnavailableReason,
+    wanted: DateTime,
+    kept: DateTime,
+    alternatives: &[DateTime],
+) -> String {
+    format!(
+        "{}, so you're still booked for {}{}",
+        unavailable_head(reason, Some(wanted)),
+        spoken_datetime(kept),
+        alternatives_tail(Some(wanted), alternatives)
+    )
+}
+
+/// "Sorry, <slot> is taken" (no punctuation at the end).
+fn unavailable_head(reason: UnavailableReason, wanted: Option<DateTime>) -> String {
     let slot = wanted.map(spoken_datetime);
-    let head = match (reason, &slot) {
+    match (reason, &slot) {
         (UnavailableReason::Taken, Some(s)) => format!("Sorry, {s} is taken"),
         (UnavailableReason::Taken, None) => "Sorry, that time is taken".to_string(),
         (UnavailableReason::OutsideHours, Some(s)) => format!("Sorry, {s} is outside our hours"),
@@ -145,12 +115,17 @@ fn unavailable_sentence(
         },
         (UnavailableReason::InThePast, Some(s)) => format!("Sorry, {s} has already passed"),
         (UnavailableReason::InThePast, None) => "Sorry, that time has already passed".to_string(),
-    };
+    }
+}
+
+/// "; I could do ..." or ", and I have nothing free in the next two weeks.", ending the
+/// sentence.
+fn alternatives_tail(wanted: Option<DateTime>, alternatives: &[DateTime]) -> String {
     if alternatives.is_empty() {
-        return format!("{head}, and I have nothing free in the next two weeks.");
+        return ", and I have nothing free in the next two weeks.".to_string();
     }
     format!(
-        "{head}; I could do {}.",
+        "; I could do {}.",
         alternatives_phrase(wanted.map(|w| w.date()), alternatives)
     )
 }

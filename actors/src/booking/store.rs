@@ -2,8 +2,8 @@
 //!
 //! Blocking by design (rusqlite): the lead runs it on a thread of its own, never on the audio
 //! path. The schema is created and migrated on open, so a fresh path or an old file both just
-//! work. Appointment booking lives in [`super::appointments`] and the outbox in
-//! [`super::outbox`]; both are `impl Store` blocks on the connection held here.
+//! work. Appointment booking lives in [`super::appointments`] (moves in [`super::reschedule`])
+//! and the outbox in [`super::outbox`]; all are `impl Store` blocks on the connection held here.
 //!
 //! Time is stored as text in fixed-width forms so SQL string comparison orders it correctly:
 //! instants as UTC `YYYY-MM-DDTHH:MM:SS.mmmZ`, appointment times as local civil
@@ -146,6 +146,12 @@ const MIGRATIONS: &[&str] = &[
         duration_ms INTEGER NOT NULL,
         created_at TEXT NOT NULL
     );
+    ",
+    // 3: the caller's problem as the agent summarised it (bookings need no named service), and
+    // which appointment a correction or a move replaced.
+    "
+    ALTER TABLE appointments ADD COLUMN problem TEXT;
+    ALTER TABLE appointments ADD COLUMN replaces INTEGER REFERENCES appointments (id);
     ",
 ];
 

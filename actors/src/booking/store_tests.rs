@@ -143,3 +143,49 @@ fn stored_instants_sort_as_text() {
         ts("2026-03-02T16:00:00.5Z")
     );
 }
+
+#[test]
+fn migration_adds_problem_to_a_database_of_the_previous_version() {
+    let dir = TempDir::new("store-v2");
+    let path = dir.path().join("v2.db");
+    // A database as the previous build left it: schema version 2, one appointment.
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute_batch(MIGRATIONS[1]).unwrap();
+        conn.pragma_update(None, "user_version", 2).unwrap();
+        conn.execute(
+            "INSERT INTO appointments (call_sid, name, phone, address, service, start_local,
+                end_local, status, created_at, idempotency_key)
+             VALUES ('CA0', 'Old Timer', '5550001111', '1 Elm St', 'Leak repair',
+                '2026-03-03T09:00:00', '2026-03-03T10:00:00', 'booked',
+                '2026-03-01T00:00:00.000Z', 'CA0|2026-03-03T09:00:00')",
+            [],
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 3);
+    assert_eq!(MIGRATIONS.len(), 3);
+    let old = store.appointment(1).unwrap().unwrap();
+    assert_eq!(
+        (old.name.as_str(), old.problem.as_deref(), old.replaces),
+        ("Old Timer", None, None)
+    );
+    // The new column takes a booking's problem.
+    let mut d = super::test_support::details("John Smith", 15);
+    d.problem = Some("dripping tap".into());
+    let out = store
+        .book(
+            "CA1",
+            &d,
+            &super::test_support::business(),
+            monday_morning(),
+        )
+        .unwrap();
+    let id = out.appointment().unwrap().0;
+    assert_eq!(
+        store.appointment(id).unwrap().unwrap().problem.as_deref(),
+        Some("dripping tap")
+    );
+}

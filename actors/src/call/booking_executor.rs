@@ -4,56 +4,26 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use actix::prelude::*;
-use jiff::civil::{Date, DateTime, Time};
-use serde_json::json;
+use serde_json::Value;
 
 use crate::booking::business::Business;
-use crate::booking::mailer::confirmation_email;
-use crate::booking::sentences::{availability_sentence_at, booking_sentence, spoken_datetime};
-use crate::booking::store::StoreError;
-use crate::booking::{BookingDetails, BookingOutcome};
 use crate::services::{KickOutbox, MailOutbox, StoreHandle};
+use crate::tools::{ToolEnv, ToolRun};
 
-/// What the ToolBridge (or the fallback pipeline's LLM) asks for.
-#[derive(Debug, Clone)]
-pub enum ToolRequest {
-    CheckAvailability {
-        date: Date,
-        time: Time,
-    },
-    /// Books, then queues the confirmation email when the details carry an address.
-    Book(BookingDetails),
-    Cancel {
-        date: Date,
-        time: Time,
-    },
-}
+pub use crate::tools::{ToolReport, ToolRequest};
 
 /// Runs one tool request; the answer is a [`ToolReport`].
 #[derive(Message, Debug)]
 #[rtype(result = "ToolReport")]
 pub struct RunTool(pub ToolRequest);
 
-/// What a tool run produced, for the caller (one sentence) and for the call's state.
-#[derive(Debug, Clone, MessageResponse)]
-pub struct ToolReport {
-    /// The tool's name as recorded in `tool_runs`.
-    pub tool: &'static str,
-    /// One short sentence for the caller.
-    pub sentence: String,
-    /// The appointment now held by this call, if the run booked (or had booked) one.
-    pub booked: Option<(i64, DateTime)>,
-    /// Where a confirmation was queued.
-    pub email_to: Option<String>,
-    /// Set when the tool could not run (store error); the sentence then apologises.
-    pub error: Option<String>,
-}
-
-/// Runs check_availability, book_appointment and send_confirmation_email for one call.
+/// Runs the [`crate::tools`] for one call, for the ToolBridge and the legacy pipeline alike.
 ///
-/// Each run is recorded in `tool_runs` (arguments, result, latency, error) and its sentence in
-/// the call's notes. The SQLite work happens on the blocking pool via [`StoreHandle`]; runs are
-/// handled one at a time (`AtomicResponse`), so a repeated trigger sees the first one's booking.
+/// A thin shell: the tool itself runs on the blocking pool via [`StoreHandle`]; this records
+/// each run in `tool_runs` (arguments, result, latency, error; a queued confirmation as a
+/// `send_confirmation_email` run of its own), puts its sentence in the call's notes, and kicks
+/// the outbox when an email was queued. Runs are handled one at a time (`AtomicResponse`), so a
+/// repeated trigger sees the first one's booking.
 pub struct BookingExecutor {
     call_sid: String,
     business: Arc<Business>,
@@ -91,34 +61,46 @@ impl Handler<RunTool> for BookingExecutor {
             self.business.clone(),
             self.store.clone(),
         );
-        let email_enabled = self.outbox.is_some();
         let outbox = self.outbox.clone();
+        let email_enabled = outbox.is_some();
         let run = async move {
             let started = Instant::now();
-            let (tool, arguments) = describe(&request);
-            let outcome = execute(&call_sid, &business, &store, request, email_enabled).await;
+            let (tool, arguments) = (request.name(), request.arguments());
+            let sid = call_sid.clone();
+            let ran = store
+                .run(move |s| {
+                    let env = ToolEnv {
+                        call_sid: &sid,
+                        business: &business,
+                        now: jiff::Timestamp::now(),
+                        email_enabled,
+                    };
+                    request.run(s, &env)
+                })
+                .await;
             let latency_ms = started.elapsed().as_millis() as u64;
-            let report = match outcome {
-                Ok(report) => report,
-                Err(e) => ToolReport {
-                    tool,
-                    sentence: "Sorry, I couldn't reach the booking system just now; we'll call you back to confirm.".into(),
-                    booked: None,
-                    email_to: None,
-                    error: Some(e.to_string()),
-                },
-            };
-            if report.email_to.is_some() {
+            let ToolRun {
+                report,
+                mut result,
+                email,
+            } = ran.unwrap_or_else(|e| ToolRun {
+                report: ToolReport::failed(tool, &e),
+                result: Value::Object(Default::default()),
+                email: None,
+            });
+            if email.as_ref().is_some_and(|e| e.queued_to().is_some()) {
                 if let Some(outbox) = outbox {
                     outbox.do_send(KickOutbox);
                 }
             }
-            let (sid, note, result) = (
+            if let Value::Object(map) = &mut result {
+                map.insert("sentence".into(), report.sentence.clone().into());
+            }
+            let (sid, note, error) = (
                 call_sid.clone(),
                 report.sentence.clone(),
-                json!({ "sentence": report.sentence }),
+                report.error.clone(),
             );
-            let error = report.error.clone();
             let recorded = store
                 .run(move |s| {
                     s.record_tool_run(
@@ -129,6 +111,17 @@ impl Handler<RunTool> for BookingExecutor {
                         error.as_deref(),
                         latency_ms,
                     )?;
+                    if let Some(email) = &email {
+                        let (result, error) = email.result();
+                        s.record_tool_run(
+                            &sid,
+                            crate::tools::send_confirmation_email::NAME,
+                            &email.arguments().to_string(),
+                            result.map(|r| r.to_string()).as_deref(),
+                            error.as_deref(),
+                            email.latency_ms,
+                        )?;
+                    }
                     s.append_call_note(&sid, &note)
                 })
                 .await;
@@ -142,131 +135,5 @@ impl Handler<RunTool> for BookingExecutor {
             report
         };
         AtomicResponse::new(Box::pin(run.into_actor(self)))
-    }
-}
-
-/// The tool name and its arguments as JSON, for the record.
-fn describe(request: &ToolRequest) -> (&'static str, serde_json::Value) {
-    match request {
-        ToolRequest::CheckAvailability { date, time } => (
-            "check_availability",
-            json!({ "date": date.to_string(), "time": time.to_string() }),
-        ),
-        ToolRequest::Book(details) => (
-            "book_appointment",
-            serde_json::to_value(details).unwrap_or_default(),
-        ),
-        ToolRequest::Cancel { date, time } => (
-            "cancel_appointment",
-            json!({ "date": date.to_string(), "time": time.to_string() }),
-        ),
-    }
-}
-
-async fn execute(
-    call_sid: &str,
-    business: &Arc<Business>,
-    store: &StoreHandle,
-    request: ToolRequest,
-    email_enabled: bool,
-) -> Result<ToolReport, StoreError> {
-    let now = jiff::Timestamp::now();
-    match request {
-        ToolRequest::CheckAvailability { date, time } => {
-            let wanted = date.to_datetime(time);
-            let biz = business.clone();
-            let availability = store
-                .run(move |s| s.check_availability(&biz, wanted, now))
-                .await?;
-            Ok(ToolReport {
-                tool: "check_availability",
-                sentence: availability_sentence_at(wanted, &availability),
-                booked: None,
-                email_to: None,
-                error: None,
-            })
-        }
-        ToolRequest::Book(details) => {
-            let (sid, biz, d) = (call_sid.to_string(), business.clone(), details.clone());
-            let outcome = store.run(move |s| s.book(&sid, &d, &biz, now)).await?;
-            let booked = match &outcome {
-                BookingOutcome::Booked {
-                    appointment_id,
-                    start,
-                }
-                | BookingOutcome::AlreadyBooked {
-                    appointment_id,
-                    start,
-                } => Some((*appointment_id, *start)),
-                BookingOutcome::Unavailable { .. } => None,
-            };
-            // send_confirmation_email: queued in the outbox only for a new booking, so a
-            // repeated trigger sends nothing twice; delivery (and retries) is the outbox's job.
-            let mut email_to = None;
-            if let (BookingOutcome::Booked { appointment_id, .. }, Some(to), true) =
-                (&outcome, &details.email, email_enabled)
-            {
-                let (subject, body) = confirmation_email(business, &details, *appointment_id);
-                let (sid, to_addr) = (call_sid.to_string(), to.clone());
-                let started = Instant::now();
-                let queued = store
-                    .run(move |s| s.enqueue_email(&to_addr, &subject, &body, Some(&sid), now))
-                    .await;
-                let latency_ms = started.elapsed().as_millis() as u64;
-                let (sid, args) = (
-                    call_sid.to_string(),
-                    json!({ "to": to, "appointment_id": appointment_id }).to_string(),
-                );
-                let (result, error) = match &queued {
-                    Ok(id) => (Some(json!({ "outbox_id": id }).to_string()), None),
-                    Err(e) => (None, Some(e.to_string())),
-                };
-                store
-                    .run(move |s| {
-                        s.record_tool_run(
-                            &sid,
-                            "send_confirmation_email",
-                            &args,
-                            result.as_deref(),
-                            error.as_deref(),
-                            latency_ms,
-                        )
-                    })
-                    .await?;
-                if queued.is_ok() {
-                    email_to = Some(to.clone());
-                }
-            }
-            Ok(ToolReport {
-                tool: "book_appointment",
-                sentence: booking_sentence(&outcome, email_to.as_deref()),
-                booked,
-                email_to,
-                error: None,
-            })
-        }
-        ToolRequest::Cancel { date, time } => {
-            let start = date.to_datetime(time);
-            let sid = call_sid.to_string();
-            let cancelled = store.run(move |s| s.cancel(&sid, start)).await?;
-            let sentence = if cancelled {
-                format!(
-                    "Your appointment on {} is cancelled.",
-                    spoken_datetime(start)
-                )
-            } else {
-                format!(
-                    "I couldn't find an appointment of yours on {}.",
-                    spoken_datetime(start)
-                )
-            };
-            Ok(ToolReport {
-                tool: "cancel_appointment",
-                sentence,
-                booked: None,
-                email_to: None,
-                error: None,
-            })
-        }
     }
 }

@@ -4,7 +4,7 @@
 use jiff::civil::Date;
 
 use super::llm::{ChatMessage, ToolCall};
-use super::tools::{BOOK_APPOINTMENT, CHECK_AVAILABILITY};
+use super::tools::{BOOK_APPOINTMENT, CHECK_AVAILABILITY, RESCHEDULE_APPOINTMENT};
 use crate::booking::business::Business;
 use crate::booking::sentences::spoken_date;
 
@@ -165,12 +165,16 @@ fn system_prompt(business: &Business, handover: Option<&Handover>, today: Date) 
          plain speech, no lists, markdown or emoji; say times like \"3 PM\" and dates like \
          \"Tuesday March 3rd\". Be brief and warm.\n\
          Before offering or promising a time, call {check}. To book, get the caller's name, \
-         phone number, street address, the service, and the date and time, and ask for an \
-         email if they want a confirmation. Read the details back; once the caller confirms, \
-         call {book}, with the email if they gave one (that sends the confirmation). Tool \
-         dates are YYYY-MM-DD and times HH:MM on a 24-hour clock. Never say a time is free, \
-         booked or emailed unless a tool result says so, and tell the caller what it says. \
-         If a tool result starts with \"Error\", correct the call or ask the caller.",
+         phone number, street address, what the problem is (the service, if it is one of \
+         ours), and the date and time, and ask for an email if they want a confirmation. \
+         Read the details back; once the caller confirms, call {book}, with the email if they \
+         gave one (that sends the confirmation). If the caller then corrects a detail, call \
+         {book} again with the corrected details: it replaces the booking. To move an \
+         appointment booked on an earlier call, get the name and phone number it was booked \
+         under and the new date and time, and call {reschedule}. Tool dates are YYYY-MM-DD \
+         and times HH:MM on a 24-hour clock. Never say a time is free, booked or emailed \
+         unless a tool result says so, and tell the caller what it says. If a tool result \
+         starts with \"Error\", correct the call or ask the caller.",
         agent = business.agent_name,
         name = business.name,
         services = services.join(", "),
@@ -181,6 +185,7 @@ fn system_prompt(business: &Business, handover: Option<&Handover>, today: Date) 
         tz = business.time_zone,
         check = CHECK_AVAILABILITY,
         book = BOOK_APPOINTMENT,
+        reschedule = RESCHEDULE_APPOINTMENT,
     );
     if let Some(h) = handover {
         p.push_str(

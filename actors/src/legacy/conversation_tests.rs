@@ -42,6 +42,8 @@ fn system_prompt_has_the_business_tools_and_today() {
         "America/Chicago",
         "call check_availability",
         "call book_appointment",
+        "call reschedule_appointment",
+        "what the problem is",
         "YYYY-MM-DD",
         "HH:MM on a 24-hour clock",
     ] {

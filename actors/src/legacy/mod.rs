@@ -13,7 +13,8 @@
 //! * [`llm`]: the chat client and the chat message types in OpenAI's JSON shapes.
 //! * [`conversation`]: the system prompt (with the PersonaPlex handover) and a history the API
 //!   always accepts.
-//! * [`tools`]: the tools' JSON schemas, and tool calls parsed into `ToolRequest`s.
+//! * [`tools`]: the door to [`crate::tools`]: their JSON schemas, and tool calls parsed into
+//!   `ToolRequest`s.
 //! * [`error`]: [`LegacyError`], shared by both clients.
 //!
 //! The clients are `Send + Sync` and cheap to clone; their futures are not `Send` (awc), so

@@ -2,14 +2,12 @@ use jiff::civil::{date, time};
 use serde_json::json;
 
 use super::*;
+use crate::booking::BookingDetails;
 
-fn call(name: &str, arguments: &str) -> ToolCall {
-    ToolCall {
-        id: "call_1".into(),
-        name: name.into(),
-        arguments: arguments.into(),
-    }
-}
+const CHECK_AVAILABILITY: &str = check_availability::NAME;
+const BOOK_APPOINTMENT: &str = book_appointment::NAME;
+const RESCHEDULE_APPOINTMENT: &str = reschedule_appointment::NAME;
+const SEND_CONFIRMATION_EMAIL: &str = send_confirmation_email::NAME;
 
 fn book_args() -> serde_json::Value {
     json!({
@@ -24,7 +22,7 @@ fn book_args() -> serde_json::Value {
 }
 
 fn parse(name: &str, arguments: &str) -> Result<ToolAction, String> {
-    parse_tool_call(&call(name, arguments), &Business::default())
+    super::parse(name, arguments, &Business::default())
 }
 
 fn parse_err(name: &str, arguments: &str) -> String {
@@ -45,7 +43,7 @@ fn book_with(key: &str, value: serde_json::Value) -> String {
 }
 
 #[test]
-fn schemas_are_three_openai_functions_with_the_business_services() {
+fn schemas_are_openai_functions_with_the_business_services() {
     let schemas = tool_schemas(&Business::default());
     let tools = schemas.as_array().unwrap();
     let names: Vec<&str> = tools
@@ -57,6 +55,7 @@ fn schemas_are_three_openai_functions_with_the_business_services() {
         [
             CHECK_AVAILABILITY,
             BOOK_APPOINTMENT,
+            RESCHEDULE_APPOINTMENT,
             SEND_CONFIRMATION_EMAIL
         ]
     );
@@ -79,12 +78,20 @@ fn schemas_are_three_openai_functions_with_the_business_services() {
             "Drain cleaning",
             "Leak repair",
             "Water heater repair",
-            "Toilet repair"
+            "Toilet repair",
+            "Service call"
         ])
     );
+    // Service optional: a described problem is enough.
     assert_eq!(
         book["required"],
-        json!(["name", "phone", "address", "service", "date", "time"])
+        json!(["name", "phone", "address", "date", "time"])
+    );
+    assert!(book["properties"]["problem"].is_object());
+    let reschedule = &tools[2]["function"]["parameters"];
+    assert_eq!(
+        reschedule["required"],
+        json!(["name", "phone", "date", "time"])
     );
     assert_eq!(
         tools[0]["function"]["parameters"]["required"],
@@ -188,7 +195,7 @@ fn bad_json_is_a_clear_error() {
 
 #[test]
 fn missing_fields_are_named() {
-    for field in ["name", "phone", "address", "service", "date", "time"] {
+    for field in ["name", "phone", "address", "date", "time"] {
         let e = parse_err(BOOK_APPOINTMENT, &book_with(field, json!(null)));
         assert_eq!(e, format!("book_appointment: missing \"{field}\""));
         let e = parse_err(BOOK_APPOINTMENT, &book_with(field, json!("  ")));
@@ -214,7 +221,78 @@ fn unknown_service_lists_the_real_ones() {
     assert_eq!(
         e,
         "book_appointment: unknown service \"Roof repair\"; the services are Drain cleaning, \
-         Leak repair, Water heater repair, Toilet repair"
+         Leak repair, Water heater repair, Toilet repair, or leave it out and give the problem"
+    );
+}
+
+#[test]
+fn without_a_service_the_problem_decides_else_the_default() {
+    let book = |args: serde_json::Value| {
+        let Ok(ToolAction::Run(ToolRequest::Book(d))) = parse(BOOK_APPOINTMENT, &args.to_string())
+        else {
+            panic!("{args}");
+        };
+        d
+    };
+    let mut args = book_args();
+    args.as_object_mut().unwrap().remove("service");
+    let d = book(args.clone());
+    assert_eq!((d.service.as_str(), d.problem), ("Service call", None));
+
+    args["problem"] = json!("the water heater is making noise");
+    let d = book(args.clone());
+    assert_eq!(d.service, "Water heater repair");
+    assert_eq!(
+        d.problem.as_deref(),
+        Some("the water heater is making noise")
+    );
+
+    args["problem"] = json!("a strange smell in the garage");
+    assert_eq!(book(args.clone()).service, "Service call");
+
+    // Named, the default service is accepted too, in any case.
+    args["service"] = json!("service CALL");
+    assert_eq!(book(args).service, "Service call");
+}
+
+#[test]
+fn reschedule_becomes_a_reschedule_request_with_blanks_kept() {
+    let action = parse(
+        RESCHEDULE_APPOINTMENT,
+        r#"{"name": "John Smith", "phone": "555-123-4567", "date": "2026-03-05", "time": "13:00"}"#,
+    )
+    .unwrap();
+    let ToolAction::Run(ToolRequest::Reschedule(d)) = action else {
+        panic!("{action:?}");
+    };
+    assert_eq!(
+        d,
+        BookingDetails {
+            name: "John Smith".into(),
+            phone: "5551234567".into(),
+            email: None,
+            address: String::new(),
+            service: String::new(),
+            problem: None,
+            date: date(2026, 3, 5),
+            time: time(13, 0, 0, 0),
+        }
+    );
+    let e = parse_err(
+        RESCHEDULE_APPOINTMENT,
+        r#"{"name": "John Smith", "date": "2026-03-05", "time": "13:00"}"#,
+    );
+    assert_eq!(e, "reschedule_appointment: missing \"phone\"");
+    let Ok(ToolAction::Run(ToolRequest::Reschedule(d))) = parse(
+        RESCHEDULE_APPOINTMENT,
+        r#"{"name": "J S", "phone": "5551234567", "date": "2026-03-05", "time": "13:00",
+            "service": "leak repair", "address": "1 Elm St"}"#,
+    ) else {
+        panic!()
+    };
+    assert_eq!(
+        (d.service.as_str(), d.address.as_str()),
+        ("Leak repair", "1 Elm St")
     );
 }
 
@@ -301,6 +379,6 @@ fn unknown_tool() {
     assert_eq!(
         e,
         "unknown tool \"cancel_everything\"; the tools are check_availability, book_appointment, \
-         send_confirmation_email"
+         reschedule_appointment, send_confirmation_email"
     );
 }
