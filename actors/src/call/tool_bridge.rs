@@ -86,10 +86,7 @@ impl ToolBridge {
                     time: Some(time),
                 } => ToolRequest::Cancel { date, time },
                 BridgeAction::Extract(_) => continue, // only when an external extractor is set
-                BridgeAction::Reschedule(_) => {
-                    self.incomplete("reschedule_appointment", vec!["existing appointment"]);
-                    continue;
-                }
+                BridgeAction::Reschedule(details) => ToolRequest::Reschedule(details),
                 BridgeAction::BookingIncomplete { missing } => {
                     self.incomplete("book_appointment", missing);
                     continue;
@@ -112,11 +109,11 @@ impl ToolBridge {
             let caller_name = self.state.facts().name.as_ref().map(|f| f.value.clone());
             let call_sid = self.call_sid.clone();
             let triggered = std::time::Instant::now();
-            let is_booking = matches!(request, ToolRequest::Book(_));
+            let is_booking = matches!(request, ToolRequest::Book(_) | ToolRequest::Reschedule(_));
             ctx.spawn(self.executor.send(RunTool(request)).into_actor(self).map(
                 move |result, bridge, _| match result {
                     Ok(report) => {
-                        if is_booking && report.booked.is_none() {
+                        if is_booking && !report.succeeded {
                             bridge.state.booking_failed();
                         }
                         bridge.supervisor.do_send(BridgeEvent::ToolResult {

@@ -94,12 +94,17 @@ impl ExtractionContext {
                 })
             },
         );
+        let catalog = business.service_catalog();
         let mut ctx = ExtractionContext::new(&[], today);
         ctx.business_name = business.name.clone();
-        ctx.services = business
-            .services
+        ctx.default_service = catalog.default_service().to_string();
+        ctx.services = catalog
+            .services()
             .iter()
-            .map(|s| ServiceSpec::named(s.name.clone()))
+            .map(|s| ServiceSpec {
+                name: s.name.clone(),
+                keywords: s.keywords.clone(),
+            })
             .collect();
         if let Some(hours) = hours {
             ctx.hours = hours;
