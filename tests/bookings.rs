@@ -402,7 +402,10 @@ fn a_described_problem_books_the_default_service_and_keeps_the_problem() {
     call(&server, 8.0);
     let rows = rows_on(&server, day);
     assert_eq!(rows.len(), 1, "{rows:?}");
-    assert_eq!(rows[0].service, "Service call", "no configured service fits");
+    assert_eq!(
+        rows[0].service, "Service call",
+        "no configured service fits"
+    );
     assert_eq!(
         rows[0].problem.as_deref(),
         Some("the garbage disposal is jammed and humming")
@@ -445,7 +448,10 @@ fn a_caller_moving_an_appointment_gets_it_moved_not_doubled() {
             jiff::Timestamp::now(),
         )
         .unwrap();
-    assert!(matches!(booked, actors::booking::BookingOutcome::Booked { .. }), "{booked:?}");
+    assert!(
+        matches!(booked, actors::booking::BookingOutcome::Booked { .. }),
+        "{booked:?}"
+    );
 
     call(&server, 7.0);
 

@@ -167,7 +167,7 @@ impl Config {
     /// The persona prompt a call starts with: `personaplex.text_prompt`, else the business's.
     pub fn text_prompt(&self) -> String {
         match self.personaplex.text_prompt.trim() {
-            "" => self.business.text_prompt(&Default::default()),
+            "" => self.business.text_prompt(&Default::default(), &[]),
             prompt => prompt.to_string(),
         }
     }

@@ -5,6 +5,7 @@
 //! PersonaPlex needs (`text_prompt`, `voice_prompt`); the booking tools read the hours, time zone
 //! and appointment length from here.
 
+use crate::toolbridge::CallFacts;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
@@ -66,18 +67,6 @@ pub const DEFAULT_SERVICE: &str = "Service call";
 
 fn default_service() -> String {
     DEFAULT_SERVICE.into()
-}
-
-/// What is already true in this call (collected details, booked slot, email sent), so a new
-/// PersonaPlex session of the same call neither asks again nor books twice.
-#[derive(Debug, Clone, Default)]
-pub struct PromptFacts {
-    pub caller_name: Option<String>,
-    /// As spoken, e.g. "Tuesday March 3rd at 3 PM".
-    pub booked: Option<String>,
-    pub email_sent_to: Option<String>,
-    /// Anything else worth carrying over ("Today is Monday March 2nd.").
-    pub notes: Vec<String>,
 }
 
 impl Default for Business {
@@ -246,9 +235,9 @@ impl Business {
     }
 
     /// The PersonaPlex `text_prompt`: persona, offer, hours and booking procedure, plus what this
-    /// call already established. Kept terse because every token is prefill time before the
-    /// agent can speak.
-    pub fn text_prompt(&self, facts: &PromptFacts) -> String {
+    /// call already established (`facts`) and any `notes` ("the call is already under way").
+    /// Kept terse because every token is prefill time before the agent can speak.
+    pub fn text_prompt(&self, facts: &CallFacts, notes: &[&str]) -> String {
         let services: Vec<String> = self
             .services
             .iter()
@@ -257,7 +246,7 @@ impl Business {
         let mut p = format!(
             "You are {agent}, the receptionist at {name}. Services: {services}. Area: {area}. \
              Hours: {hours}. Visits take {mins} minutes. \
-             To book, get the caller's name, phone, email (for the confirmation), address, service, and date and time. \
+             To book, get the caller's name, phone, email (for the confirmation), address, what the problem is, and date and time. \
              To check a time, say \"let me check if <day> at <time> is open\". \
              Read every detail back to the caller; once they confirm, say exactly \"{phrase}\". \
              Be brief and warm.",
@@ -270,7 +259,7 @@ impl Business {
             phrase = BOOKING_PHRASE,
         );
         let mut known = Vec::new();
-        if let Some(n) = &facts.caller_name {
+        if let Some(n) = facts.caller_name() {
             known.push(format!("the caller is {n}"));
         }
         if let Some(b) = &facts.booked {
@@ -284,7 +273,7 @@ impl Business {
             p.push_str(&known.join("; "));
             p.push('.');
         }
-        for note in &facts.notes {
+        for note in notes {
             p.push(' ');
             p.push_str(note.trim());
         }

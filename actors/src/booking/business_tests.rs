@@ -1,6 +1,7 @@
 use jiff::civil::time;
 
 use super::*;
+use crate::toolbridge::{CallFacts, Field};
 
 const EXAMPLE_TOML: &str = r#"
 name = "Quick Fix Electric"
@@ -132,7 +133,7 @@ fn hours_summary_merges_equal_days() {
 #[test]
 fn prompt_has_services_prices_hours_and_the_phrases() {
     let b = Business::default();
-    let p = b.text_prompt(&PromptFacts::default());
+    let p = b.text_prompt(&CallFacts::default(), &[]);
     for s in &b.services {
         assert!(
             p.contains(&format!("{} {}", s.name, s.price)),
@@ -162,13 +163,13 @@ fn prompt_has_services_prices_hours_and_the_phrases() {
 #[test]
 fn prompt_carries_facts_of_the_call() {
     let b = Business::default();
-    let facts = PromptFacts {
-        caller_name: Some("John Smith".into()),
+    let facts = CallFacts {
+        name: Some(Field::new("John Smith".into(), 0.95, "John Smith")),
         booked: Some("Tuesday March 3rd at 3 PM".into()),
         email_sent_to: Some("john@example.com".into()),
-        notes: vec!["Today is Monday March 2nd.".into()],
+        ..Default::default()
     };
-    let p = b.text_prompt(&facts);
+    let p = b.text_prompt(&facts, &["Today is Monday March 2nd."]);
     assert!(p.contains("the caller is John Smith"), "{p}");
     assert!(
         p.contains("booked for Tuesday March 3rd at 3 PM, do not book again"),
@@ -176,14 +177,23 @@ fn prompt_carries_facts_of_the_call() {
     );
     assert!(p.contains("emailed to john@example.com"), "{p}");
     assert!(p.ends_with(" Today is Monday March 2nd."), "{p}");
-    // Only what is set appears.
-    let only_name = PromptFacts {
-        caller_name: Some("Jo".into()),
+    // Only what is set, and sure, appears.
+    let only_name = CallFacts {
+        name: Some(Field::new("Jo Lee".into(), 0.9, "Jo Lee")),
+        phone: Some(Field::new("555".into(), 0.4, "555")),
         ..Default::default()
     };
-    let p = b.text_prompt(&only_name);
-    assert!(p.contains("Already known: the caller is Jo."), "{p}");
+    let p = b.text_prompt(&only_name, &[]);
+    assert!(p.contains("Already known: the caller is Jo Lee."), "{p}");
     assert!(!p.contains("booked for"), "{p}");
+    let unsure = CallFacts {
+        name: Some(Field::new("Jo".into(), 0.5, "Jo")),
+        ..Default::default()
+    };
+    assert!(
+        !b.text_prompt(&unsure, &[]).contains("Already known"),
+        "a guess is not known"
+    );
 }
 
 #[test]

@@ -4,7 +4,8 @@ use actix::prelude::*;
 
 use super::booking_executor::{BookingExecutor, RunTool, ToolReport, ToolRequest};
 use super::messages::Shutdown;
-use crate::toolbridge::{BridgeAction, ExtractionContext, ToolBridgeState};
+use crate::booking::sentences::spoken_datetime;
+use crate::toolbridge::{BridgeAction, CallFacts, ExtractionContext, ToolBridgeState};
 
 /// One `0x02` text piece of the agent's speech.
 #[derive(Message, Debug)]
@@ -16,22 +17,19 @@ pub struct AgentSaid(pub String);
 #[rtype(result = "()")]
 pub struct FlushBridge;
 
-/// What the agent has established so far, as short lines ("name: John Smith"), for a fallback
-/// engine taking the call over.
-#[derive(Message, Debug)]
-#[rtype(result = "Vec<String>")]
-pub struct SummarizeFacts;
-
 /// What the bridge tells the supervisor.
 #[derive(Message, Debug)]
 #[rtype(result = "()")]
 pub enum BridgeEvent {
-    /// A tool ran; its sentence should reach the caller.
+    /// A tool ran; its sentence should reach the caller. `facts` are the call's facts with the
+    /// result in them.
     ToolResult {
         report: ToolReport,
-        caller_name: Option<String>,
+        facts: Box<CallFacts>,
         triggered: std::time::Instant,
     },
+    /// What the call has established changed (sent at most once per agent turn).
+    Facts(Box<CallFacts>),
     /// The agent committed to an action but details are missing or uncertain: nothing was done.
     Incomplete {
         action: &'static str,
@@ -106,7 +104,6 @@ impl ToolBridge {
                     continue;
                 }
             };
-            let caller_name = self.state.facts().name.as_ref().map(|f| f.value.clone());
             let call_sid = self.call_sid.clone();
             let triggered = std::time::Instant::now();
             let is_booking = matches!(request, ToolRequest::Book(_) | ToolRequest::Reschedule(_));
@@ -116,15 +113,28 @@ impl ToolBridge {
                         if is_booking && !report.succeeded {
                             bridge.state.booking_failed();
                         }
+                        bridge.state.tool_ran(
+                            report.booked.map(|(_, start)| spoken_datetime(start)),
+                            report.email_to.clone(),
+                        );
+                        bridge.state.facts_update(); // carried by the result itself
                         bridge.supervisor.do_send(BridgeEvent::ToolResult {
                             report,
-                            caller_name,
+                            facts: Box::new(bridge.state.facts().clone()),
                             triggered,
                         })
                     }
                     Err(e) => log::error!("call {call_sid}: booking executor is gone: {e}"),
                 },
             ));
+        }
+    }
+
+    /// Tells the supervisor what the call established, if that changed.
+    fn send_facts(&mut self) {
+        if let Some(facts) = self.state.facts_update() {
+            self.supervisor
+                .do_send(BridgeEvent::Facts(Box::new(facts.clone())));
         }
     }
 
@@ -164,6 +174,7 @@ impl Handler<AgentSaid> for ToolBridge {
             bridge.pause_timer = None;
             let actions = bridge.state.pause();
             bridge.act(actions, ctx);
+            bridge.send_facts();
         }));
     }
 }
@@ -174,6 +185,7 @@ impl Handler<FlushBridge> for ToolBridge {
     fn handle(&mut self, _: FlushBridge, ctx: &mut Context<Self>) {
         let actions = self.state.flush();
         self.act(actions, ctx);
+        self.send_facts();
     }
 }
 
@@ -182,27 +194,5 @@ impl Handler<Shutdown> for ToolBridge {
 
     fn handle(&mut self, _: Shutdown, ctx: &mut Context<Self>) {
         ctx.stop();
-    }
-}
-
-impl Handler<SummarizeFacts> for ToolBridge {
-    type Result = Vec<String>;
-
-    fn handle(&mut self, _: SummarizeFacts, _ctx: &mut Context<Self>) -> Vec<String> {
-        let facts = self.state.facts();
-        let mut lines = Vec::new();
-        let mut add = |label: &str, value: Option<String>| {
-            if let Some(value) = value {
-                lines.push(format!("{label}: {value}"));
-            }
-        };
-        add("caller name", facts.name.as_ref().map(|f| f.value.clone()));
-        add("phone", facts.phone.as_ref().map(|f| f.value.clone()));
-        add("email", facts.email.as_ref().map(|f| f.value.clone()));
-        add("address", facts.address.as_ref().map(|f| f.value.clone()));
-        add("service", facts.service.as_ref().map(|f| f.value.clone()));
-        add("date", facts.date.as_ref().map(|f| f.value.to_string()));
-        add("time", facts.time.as_ref().map(|f| f.value.to_string()));
-        lines
     }
 }

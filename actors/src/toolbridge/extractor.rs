@@ -109,6 +109,7 @@ impl Extractor {
             time: time::extract(s, self.ctx.hours).map(|f| distrust(f, slot)),
             problem: problem::extract(s, &self.service_words),
             correction: self.correction.iter().any(|p| p.find(&words).is_some()),
+            ..CallFacts::default()
         }
     }
 }

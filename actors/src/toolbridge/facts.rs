@@ -49,7 +49,12 @@ pub enum NamePart {
     Last,
 }
 
-/// Everything the agent has read back so far in a call.
+/// Everything a call has established: what the agent read back, field by field with how sure
+/// we are, and what the tools did (the slot booked, where the confirmation went).
+///
+/// One type with one owner: the call's ToolBridge keeps it (it hears the agent and sees every
+/// tool result) and sends a copy to the supervisor whenever it changes, for the prompt of the
+/// next PersonaPlex session and for a fallback engine taking the call over.
 ///
 /// Later statements override earlier ones, because the agent corrects itself ("sorry, that's
 /// Thursday"); a restatement that says less (the first name alone after the full name, "at
@@ -70,9 +75,52 @@ pub struct CallFacts {
     /// The sentence corrects something said before ("sorry, I mean 1 PM"): its values replace
     /// earlier ones even when less sure.
     pub correction: bool,
+    /// The appointment this call holds, as spoken ("Tuesday March 3rd at 3 PM").
+    pub booked: Option<String>,
+    /// Where a confirmation email was queued.
+    pub email_sent_to: Option<String>,
 }
 
 impl CallFacts {
+    /// The caller's full name, when it is sure enough to say to them.
+    pub fn caller_name(&self) -> Option<&str> {
+        self.name
+            .as_ref()
+            .filter(|f| f.confidence >= super::BOOKING_THRESHOLD)
+            .map(|f| f.value.as_str())
+    }
+
+    /// What the call established, as short lines ("phone: 5551234567"), for an engine taking
+    /// the call over. Only values sure enough to book on.
+    pub fn summary(&self) -> Vec<String> {
+        fn sure<T: ToString>(label: &str, f: &Option<Field<T>>, lines: &mut Vec<String>) {
+            if let Some(f) = f
+                .as_ref()
+                .filter(|f| f.confidence >= super::BOOKING_THRESHOLD)
+            {
+                lines.push(format!("{label}: {}", f.value.to_string()));
+            }
+        }
+        let mut lines = Vec::new();
+        sure("caller name", &self.name, &mut lines);
+        sure("phone", &self.phone, &mut lines);
+        sure("email", &self.email, &mut lines);
+        sure("address", &self.address, &mut lines);
+        sure("service", &self.service, &mut lines);
+        if let Some(problem) = &self.problem {
+            lines.push(format!("problem: {}", problem.value));
+        }
+        sure("date", &self.date, &mut lines);
+        sure("time", &self.time, &mut lines);
+        if let Some(booked) = &self.booked {
+            lines.push(format!("booked: {booked}"));
+        }
+        if let Some(to) = &self.email_sent_to {
+            lines.push(format!("confirmation email sent to: {to}"));
+        }
+        lines
+    }
+
     /// A complete booking only when name, phone, address, date and time are present with
     /// confidence >= `threshold`. The service is the one the agent named or described when it is
     /// sure, else `default_service`; the email is left out when missing or uncertain, so a

@@ -94,6 +94,8 @@ pub struct ToolBridgeState {
     said: VecDeque<String>,
     /// Commitments go to an external extractor (see [`ToolBridgeState::use_external_extractor`]).
     external: bool,
+    /// The facts changed since [`ToolBridgeState::facts_update`] was last asked.
+    facts_changed: bool,
 }
 
 impl ToolBridgeState {
@@ -111,6 +113,7 @@ impl ToolBridgeState {
             correcting: false,
             said: VecDeque::new(),
             external: false,
+            facts_changed: false,
         }
     }
 
@@ -149,6 +152,23 @@ impl ToolBridgeState {
         &self.facts
     }
 
+    /// A tool ran: the slot the call now holds (as spoken) and where a confirmation went.
+    pub fn tool_ran(&mut self, booked: Option<String>, email_to: Option<String>) {
+        if booked.is_some() {
+            self.facts.booked = booked;
+        }
+        if email_to.is_some() {
+            self.facts.email_sent_to = email_to;
+        }
+        self.facts_changed = true;
+    }
+
+    /// The facts, if they changed since last asked: the owner sends them on at most once per
+    /// agent turn.
+    pub fn facts_update(&mut self) -> Option<&CallFacts> {
+        std::mem::take(&mut self.facts_changed).then_some(&self.facts)
+    }
+
     /// The booking this call holds, as far as the bridge knows.
     pub fn booked(&self) -> Option<&BookingDetails> {
         self.booked.as_ref()
@@ -181,6 +201,7 @@ impl ToolBridgeState {
             said.time.as_ref().map(|f| f.value),
         );
         self.facts.absorb(said);
+        self.facts_changed = true;
         let (date, time) = match mentioned {
             (None, None) => (
                 self.facts.date.as_ref().map(|f| f.value),

@@ -32,15 +32,12 @@ impl CallSupervisor {
         let settings = &self.context.settings;
         match &settings.text_prompt_override {
             Some(prompt) => prompt.clone(),
-            None if self.sessions_started == 0 => settings.business.text_prompt(&self.facts),
-            None => {
-                // A later session joins a call in progress: no second greeting.
-                let mut facts = self.facts.clone();
-                facts
-                    .notes
-                    .push("The call is already under way: do not greet the caller again.".into());
-                settings.business.text_prompt(&facts)
-            }
+            None if self.sessions_started == 0 => settings.business.text_prompt(&self.facts, &[]),
+            // A later session joins a call in progress: no second greeting.
+            None => settings.business.text_prompt(
+                &self.facts,
+                &["The call is already under way: do not greet the caller again."],
+            ),
         }
     }
 

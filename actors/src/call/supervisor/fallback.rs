@@ -5,7 +5,6 @@ use actix::prelude::*;
 use super::{CallSupervisor, Engine};
 use crate::call::legacy_pipeline::{LegacyFailed, LegacyParts, LegacyPipeline};
 use crate::call::messages::{DetachAgent, ListenToCaller, Shutdown, StopSpeaking};
-use crate::call::tool_bridge::SummarizeFacts;
 use crate::call::voicemail::Voicemail;
 use crate::call::FallbackEngine;
 use crate::legacy::Handover;
@@ -80,27 +79,13 @@ impl CallSupervisor {
     pub(super) fn start_legacy(&mut self, ctx: &mut Context<Self>) {
         self.engine = Engine::Legacy;
         self.stats.set_engine(Engine::Legacy.name());
-        let mut facts: Vec<String> = Vec::new();
-        if let Some(booked) = &self.facts.booked {
-            facts.push(format!("booked: {booked}"));
-        }
-        if let Some(to) = &self.facts.email_sent_to {
-            facts.push(format!("confirmation email sent to: {to}"));
-        }
         // PersonaPlex gives us only the agent's words.
         let transcript = match self.transcript.text() {
             "" => String::new(),
             said => format!("Agent: {said}"),
         };
-        let summary = match &self.bridge {
-            Some(bridge) => bridge.send(SummarizeFacts),
-            None => return self.launch_legacy(Handover { transcript, facts }, ctx),
-        };
-        ctx.wait(summary.into_actor(self).map(move |collected, sup, ctx| {
-            let mut facts = facts;
-            facts.extend(collected.unwrap_or_default());
-            sup.launch_legacy(Handover { transcript, facts }, ctx);
-        }));
+        let facts = self.facts.summary();
+        self.launch_legacy(Handover { transcript, facts }, ctx);
     }
 
     fn launch_legacy(&mut self, handover: Handover, ctx: &mut Context<Self>) {

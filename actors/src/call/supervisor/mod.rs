@@ -25,9 +25,8 @@ use super::transcoder::Transcoder;
 use super::transcript::Transcript;
 use super::voicemail::Voicemail;
 use super::CallContext;
-use crate::booking::business::PromptFacts;
 use crate::codec::WireFormat;
-use crate::toolbridge::ExtractionContext;
+use crate::toolbridge::{CallFacts, ExtractionContext};
 
 /// Prefix of the marks that follow each agent sentence (`sentence-1`, `sentence-2`, …).
 const SENTENCE_MARK: &str = "sentence-";
@@ -90,7 +89,8 @@ pub struct CallSupervisor {
     announcer: Option<Addr<Announcer>>,
     transcript: Transcript,
     /// What is already true in this call; a new PersonaPlex session's prompt includes it.
-    facts: PromptFacts,
+    /// What the call established, as the ToolBridge last reported it.
+    facts: CallFacts,
     /// Agent sentences completed so far (each gets a mark in the caller's audio).
     sentences_said: u64,
     /// Tool results spoken so far (each gets a `tool-N` mark).
@@ -129,7 +129,7 @@ impl CallSupervisor {
             executor: None,
             announcer: None,
             transcript: Transcript::new(),
-            facts: PromptFacts::default(),
+            facts: CallFacts::default(),
             sentences_said: 0,
             results_spoken: 0,
             restarts_left,

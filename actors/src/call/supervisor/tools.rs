@@ -3,7 +3,6 @@
 use actix::prelude::*;
 
 use super::CallSupervisor;
-use crate::booking::sentences::spoken_datetime;
 use crate::call::messages::{Announce, AnnouncementDone};
 use crate::call::tool_bridge::BridgeEvent;
 
@@ -17,7 +16,7 @@ impl Handler<BridgeEvent> for CallSupervisor {
         match event {
             BridgeEvent::ToolResult {
                 report,
-                caller_name,
+                facts,
                 triggered,
             } => {
                 if let Some(error) = &report.error {
@@ -25,17 +24,11 @@ impl Handler<BridgeEvent> for CallSupervisor {
                 }
                 // What is now true goes into the prompt of any later PersonaPlex session of
                 // this call, so the agent does not ask again for what it already has.
-                if caller_name.is_some() {
-                    self.facts.caller_name = caller_name;
-                }
+                self.facts = *facts;
                 if let Some((id, start)) = report.booked {
-                    self.facts.booked = Some(spoken_datetime(start));
                     self.outcome = "booked";
                     self.stats
                         .add_note(format!("booked appointment {id} for {start}"));
-                }
-                if let Some(to) = &report.email_to {
-                    self.facts.email_sent_to = Some(to.clone());
                 }
                 if report.booked.is_some() || report.email_to.is_some() {
                     self.refresh_prompt(ctx);
@@ -50,6 +43,7 @@ impl Handler<BridgeEvent> for CallSupervisor {
                     );
                 }
             }
+            BridgeEvent::Facts(facts) => self.facts = *facts,
             BridgeEvent::Incomplete { action, missing } => {
                 self.note(format!(
                     "{action} not run: missing or uncertain {}",
