@@ -399,7 +399,14 @@ fn a_described_problem_books_the_default_service_and_keeps_the_problem() {
         ],
     );
     let (_peer, server) = agent_and_server("booking-problem", &script, &smtp);
-    call(&server, 8.0);
+    let (seen, _, _) = call(&server, 8.0);
+    // The admin view of the call shows the problem with the booking.
+    assert!(
+        seen["notes"]
+            .to_string()
+            .contains("problem: the garbage disposal is jammed"),
+        "{seen}"
+    );
     let rows = rows_on(&server, day);
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(

@@ -27,8 +27,13 @@ impl Handler<BridgeEvent> for CallSupervisor {
                 self.facts = *facts;
                 if let Some((id, start)) = report.booked {
                     self.outcome = "booked";
+                    // The problem as the agent summarised it, for whoever reads the call.
+                    let problem = match &self.facts.problem {
+                        Some(p) => format!(" (problem: {})", p.value),
+                        None => String::new(),
+                    };
                     self.stats
-                        .add_note(format!("booked appointment {id} for {start}"));
+                        .add_note(format!("booked appointment {id} for {start}{problem}"));
                 }
                 if report.booked.is_some() || report.email_to.is_some() {
                     self.refresh_prompt(ctx);
