@@ -42,7 +42,7 @@ enum Command {
     CheckConfig,
     /// Place a simulated call: behave exactly like SignalWire's media stream, play a WAV file as
     /// the caller and record what the agent says back.
-    Call(simulator::CallArgs),
+    Call(Box<simulator::CallArgs>),
 }
 
 fn main() -> ExitCode {
@@ -78,7 +78,7 @@ fn main() -> ExitCode {
             );
             println!("# configuration OK");
         }),
-        Command::Call(args) => simulator::run(args).map(|_summary| ()),
+        Command::Call(args) => simulator::run(*args).map(|_summary| ()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -44,13 +44,13 @@ fn tone_frame(n: u64) -> Vec<u8> {
 fn bad_frames_are_dropped_and_the_call_continues() {
     let peer = PersonaPlexPeer::start(&["--prefill-ms", "200", "--text", "Still here."]);
     let server = Server::start("bad-input", peer.port, &[]);
-    let url = server.media_url();
+    let (url, token) = media_credentials(server.port, "CAbad");
     let status_port = server.port;
 
     let agent_frames = actix_web::rt::System::new().block_on(async move {
         let (_, socket) = awc::Client::new()
             .ws(url)
-            .bearer_auth(MEDIA_TOKEN)
+            .bearer_auth(token)
             .connect()
             .await
             .unwrap();
@@ -134,11 +134,11 @@ fn bad_frames_are_dropped_and_the_call_continues() {
 fn status_callbacks_show_on_the_live_call() {
     let peer = PersonaPlexPeer::start(&["--prefill-ms", "100"]);
     let server = Server::start("status", peer.port, &[]);
-    let url = server.media_url();
+    let (url, token) = media_credentials(server.port, "CAstatus");
     let admin = actix_web::rt::System::new().block_on(async {
         let (_, mut socket) = awc::Client::new()
             .ws(url)
-            .bearer_auth(MEDIA_TOKEN)
+            .bearer_auth(token)
             .connect()
             .await
             .unwrap();
@@ -182,17 +182,34 @@ fn wrong_tokens_are_refused() {
         ("Sec-WebSocket-Version", "13"),
         ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
     ];
-    let (status, _) = http_request(server.port, "GET", "/signalwire/media", &upgrade, b"");
+    let with_token = |token: &str| {
+        let mut headers = upgrade.to_vec();
+        let auth = format!("Bearer {token}");
+        headers.push(("Authorization", Box::leak(auth.into_boxed_str())));
+        headers
+    };
+    let (_, token) = media_credentials(server.port, "CAtokens");
+    let (_, other) = media_credentials(server.port, "CAother");
+    let path = "/signalwire/media/CAtokens";
+    let (status, _) = http_request(server.port, "GET", path, &upgrade, b"");
     assert_eq!(status, 401, "upgrade without a token");
-    let mut wrong = upgrade.to_vec();
-    wrong.push(("Authorization", "Bearer not-the-token"));
-    let (status, _) = http_request(server.port, "GET", "/signalwire/media", &wrong, b"");
+    let (status, _) = http_request(server.port, "GET", path, &with_token("not-the-token"), b"");
     assert_eq!(status, 401, "upgrade with a wrong token");
-    let mut right = upgrade.to_vec();
-    let auth = format!("Bearer {MEDIA_TOKEN}");
-    right.push(("Authorization", &auth));
-    let (status, _) = http_request(server.port, "GET", "/signalwire/media", &right, b"");
-    assert_eq!(status, 101, "upgrade with the right token");
+    let (status, _) = http_request(server.port, "GET", path, &with_token(&other), b"");
+    assert_eq!(status, 401, "upgrade with another call's token");
+    // No static token is configured: the compatibility endpoint opens for nobody.
+    for token in ["", &token, MEDIA_SECRET] {
+        let (status, _) = http_request(
+            server.port,
+            "GET",
+            "/signalwire/media",
+            &with_token(token),
+            b"",
+        );
+        assert_eq!(status, 401, "static endpoint with {token:?}");
+    }
+    let (status, _) = http_request(server.port, "GET", path, &with_token(&token), b"");
+    assert_eq!(status, 101, "upgrade with the call's own token");
 
     assert_eq!(
         http_request(server.port, "GET", "/admin/calls", &[], b"").0,

@@ -49,10 +49,8 @@ fn call(server: &Server, secs: f64) -> (serde_json::Value, u32, Vec<f64>) {
     let mut simulator = Command::new(switchboard_bin())
         .args([
             "call",
-            "--url",
-            &server.media_url(),
-            "--token",
-            MEDIA_TOKEN,
+            "--webhook",
+            &server.webhook_url(),
             "--tail-secs",
             "1",
         ])

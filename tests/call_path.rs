@@ -37,15 +37,7 @@ fn call_with_tone(
     let output = server.dir.join(format!("out-{hz}.wav"));
     write_tone_wav(&input, wav_rate, hz, 4.0, 0.3);
     let mut simulator = Command::new(switchboard_bin())
-        .args([
-            "call",
-            "--url",
-            &server.media_url(),
-            "--token",
-            MEDIA_TOKEN,
-            "--codec",
-            codec,
-        ])
+        .args(["call", "--webhook", &server.webhook_url(), "--codec", codec])
         .args([
             "--from",
             "+15551234567",
@@ -146,7 +138,6 @@ fn l16_stream_at_16k_is_bridged_too() {
 /// Abusive media sockets opened next to a good call: none of them may disturb it.
 fn abuse(port: u16) {
     use std::io::Write;
-    let url = format!("ws://127.0.0.1:{port}/signalwire/media");
     actix_web::rt::System::new().block_on(async move {
         use awc::ws::Message;
         use futures_util::SinkExt;
@@ -155,21 +146,23 @@ fn abuse(port: u16) {
                 r#"{{"event":"start","start":{{"streamSid":"MZ{sid}","callSid":"CA{sid}","mediaFormat":{{"encoding":"{encoding}","sampleRate":{rate},"channels":1}}}}}}"#
             )
         };
+        let socket = |sid: &str, max_frame: usize| {
+            let (url, token) = media_credentials(port, &format!("CA{sid}"));
+            awc::Client::new()
+                .ws(url.as_str())
+                .bearer_auth(token)
+                .max_frame_size(max_frame)
+                .connect()
+        };
         // A call whose socket dies without a close frame right after start.
-        let (_, mut dying) = awc::Client::new().ws(url.as_str()).bearer_auth(MEDIA_TOKEN).connect().await.unwrap();
+        let (_, mut dying) = socket("dies", 65_536).await.unwrap();
         dying.send(Message::Text(start("dies", "audio/x-mulaw", 8000).into())).await.unwrap();
         drop(dying);
         // A media format we cannot serve.
-        let (_, mut opus) = awc::Client::new().ws(url.as_str()).bearer_auth(MEDIA_TOKEN).connect().await.unwrap();
+        let (_, mut opus) = socket("opus", 65_536).await.unwrap();
         opus.send(Message::Text(start("opus", "audio/x-opus", 48000).into())).await.unwrap();
         // A frame far beyond the transport limit.
-        let (_, mut huge) = awc::Client::new()
-            .ws(url.as_str())
-            .bearer_auth(MEDIA_TOKEN)
-            .max_frame_size(4 << 20)
-            .connect()
-            .await
-            .unwrap();
+        let (_, mut huge) = socket("huge", 4 << 20).await.unwrap();
         let _ = huge.send(Message::Text("x".repeat(2 << 20).into())).await;
         actix_web::rt::time::sleep(Duration::from_millis(500)).await;
     });

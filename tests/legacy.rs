@@ -104,10 +104,8 @@ fn call(
     let output = server.dir.join(format!("{name}-out.wav"));
     caller_wav(&input, secs, starts);
     let summary = simulate_call(&[
-        "--url",
-        &server.media_url(),
-        "--token",
-        MEDIA_TOKEN,
+        "--webhook",
+        &server.webhook_url(),
         "--tail-secs",
         "0.5",
         "--call-sid",

@@ -75,10 +75,8 @@ fn start_call(
     let child = Command::new(switchboard_bin())
         .args([
             "call",
-            "--url",
-            &server.media_url(),
-            "--token",
-            MEDIA_TOKEN,
+            "--webhook",
+            &server.webhook_url(),
             "--tail-secs",
             "1",
             "--call-sid",
@@ -329,10 +327,8 @@ fn with_the_shipped_config_and_nothing_else_running_a_call_gets_voicemail() {
     }
     wav.finalize().unwrap();
     let summary = simulate_call(&[
-        "--url",
-        &server.media_url(),
-        "--token",
-        MEDIA_TOKEN,
+        "--webhook",
+        &server.webhook_url(),
         "--tail-secs",
         "0.5",
         "--call-sid",

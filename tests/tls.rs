@@ -117,10 +117,8 @@ fn short_call(server: &Server) -> String {
     let input = server.dir.join("in.wav");
     write_tone_wav(&input, 8000, 440.0, 2.0, 0.3);
     simulate_call(&[
-        "--url",
-        &server.media_url(),
-        "--token",
-        MEDIA_TOKEN,
+        "--webhook",
+        &server.webhook_url(),
         "--tail-secs",
         "0.5",
         "--audio",
@@ -193,10 +191,8 @@ fn a_ca_file_or_the_explicit_switch_lets_wss_through_and_nothing_else_does() {
     let mut call = Command::new(switchboard_bin())
         .args([
             "call",
-            "--url",
-            &server.media_url(),
-            "--token",
-            MEDIA_TOKEN,
+            "--webhook",
+            &server.webhook_url(),
             "--tail-secs",
             "0.5",
             "--audio",

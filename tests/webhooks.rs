@@ -30,6 +30,25 @@ print(base64.b64encode(hmac.new(key.encode(), data.encode(), hashlib.sha1).diges
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
+/// The per-call media token, computed by Python: base64url(HMAC-SHA256(secret, CallSid)).
+fn python_media_token(secret: &str, call_sid: &str) -> String {
+    let script = r#"
+import base64, hashlib, hmac, sys
+digest = hmac.new(sys.argv[1].encode(), sys.argv[2].encode(), hashlib.sha256).digest()
+print(base64.urlsafe_b64encode(digest).decode().rstrip("="))
+"#;
+    let out = Command::new(peer_python())
+        .args(["-c", script, secret, call_sid])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
 fn form(params: &[(&str, &str)]) -> Vec<u8> {
     url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(params)
@@ -79,12 +98,16 @@ fn signed_incoming_call_gets_a_bidirectional_stream() {
     let (status, body) = post_voice(&server, Some(("X-SignalWire-Signature", &signature)), &CALL);
     assert_eq!(status, 200, "{body}");
     assert!(body.starts_with("<?xml"), "{body}");
+    // Per-call media credentials: the call's own path and token, never a query string.
     assert!(
-        body.contains(r#"url="wss://voice.example.com/signalwire/media""#),
+        body.contains(r#"url="wss://voice.example.com/signalwire/media/CA7f3c""#),
         "{body}"
     );
     assert!(
-        body.contains(&format!(r#"authBearerToken="{MEDIA_TOKEN}""#)),
+        body.contains(&format!(
+            r#"authBearerToken="{}""#,
+            python_media_token(MEDIA_SECRET, "CA7f3c")
+        )),
         "{body}"
     );
     assert!(body.contains(r#"codec="L16@16000h""#), "{body}");

@@ -89,8 +89,40 @@ impl Config {
         if base.query().is_some() {
             bail!("server.public_base_url must not carry a query string (SignalWire forbids one on the stream URL)");
         }
-        if self.server.admin_token.is_empty() || self.signalwire.media_token.is_empty() {
-            bail!("server.admin_token and signalwire.media_token must not be empty");
+        if self.server.admin_token.is_empty() {
+            bail!("server.admin_token must not be empty");
+        }
+        let sw = &self.signalwire;
+        if sw.signing_key.is_empty() && !self.server.listen.ip().is_loopback() && !sw.allow_unsigned
+        {
+            bail!(
+                "signalwire.signing_key is empty and server.listen ({}) is not a loopback address: \
+                 anyone who can reach /signalwire/voice could start calls and be handed their \
+                 media credentials. Set signalwire.signing_key to the SignalWire project's \
+                 Signing Key, or, if a proxy in front of switchboard authenticates every request, \
+                 set signalwire.allow_unsigned = true",
+                self.server.listen
+            );
+        }
+        let srv = &self.server;
+        for (name, secs) in [
+            ("server.header_timeout_secs", srv.header_timeout_secs),
+            ("server.body_timeout_secs", srv.body_timeout_secs),
+            ("server.write_timeout_secs", srv.write_timeout_secs),
+            ("signalwire.start_timeout_secs", sw.start_timeout_secs),
+            ("signalwire.media_timeout_secs", sw.media_timeout_secs),
+        ] {
+            if secs == 0 {
+                bail!("{name} must be at least 1 second");
+            }
+        }
+        if srv.max_requests == 0 || srv.max_requests >= srv.max_connections {
+            bail!(
+                "server.max_requests ({}) must be at least 1 and below server.max_connections ({}): \
+                 the difference is what is kept for media sockets",
+                srv.max_requests,
+                srv.max_connections
+            );
         }
         if !matches!(
             self.signalwire.codec.as_str(),
@@ -197,8 +229,9 @@ impl Config {
         Ok(url)
     }
 
-    /// The `wss://…/signalwire/media` URL SignalWire connects the media stream to.
-    pub fn media_stream_url(&self) -> String {
+    /// The `wss://…/signalwire/media/<CallSid>` URL SignalWire connects one call's media stream
+    /// to (`call_sid` must be path-safe: see `media_credentials::is_valid_call_sid`).
+    pub fn media_stream_url(&self, call_sid: &str) -> String {
         let base = self.server.public_base_url.trim_end_matches('/');
         let ws = if let Some(rest) = base.strip_prefix("https://") {
             format!("wss://{rest}")
@@ -207,7 +240,7 @@ impl Config {
         } else {
             base.to_string()
         };
-        format!("{ws}/signalwire/media")
+        format!("{ws}/signalwire/media/{call_sid}")
     }
 
     /// The configuration as TOML with every secret replaced, for `check-config` and logs.
@@ -216,6 +249,7 @@ impl Config {
         for secret in [
             &mut shown.server.admin_token,
             &mut shown.signalwire.signing_key,
+            &mut shown.signalwire.media_secret,
             &mut shown.signalwire.media_token,
             &mut shown.email.password,
             &mut shown.speech.openai_api_key,

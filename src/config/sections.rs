@@ -79,20 +79,47 @@ pub struct ServerConfig {
     pub admin_token: String,
     /// Largest WebSocket message accepted from SignalWire, in bytes.
     pub max_message_bytes: usize,
+    /// TCP connections served at once, all kinds (more wait in the kernel's backlog). Clamped at
+    /// start to leave a quarter of the process's open-file limit (at least 64) for PersonaPlex
+    /// sockets, files and SMTP.
+    pub max_connections: usize,
+    /// Requests other than media sockets and `/healthz` handled at once (webhooks, admin API);
+    /// past it they get a 503. So slow or hostile HTTP clients can hold at most this many
+    /// connections, and the rest of `max_connections` stays free for live calls' media sockets.
+    pub max_requests: usize,
+    /// Seconds a client has to send a request's head (line and headers); 408 past it.
+    pub header_timeout_secs: u64,
+    /// Seconds a client has to send a webhook's whole body; 408 and the connection is closed.
+    pub body_timeout_secs: u64,
+    /// Seconds a peer may leave what we send it untaken (it does not read) before it is
+    /// disconnected: media sockets (the call ends) and HTTP responses alike.
+    pub write_timeout_secs: u64,
 }
 
 /// SignalWire: how calls reach us and how we check they are genuine.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SignalWireConfig {
-    /// The project's Signing Key. Empty disables signature checks (fine on loopback, never in
-    /// production; the server warns at start).
+    /// The project's Signing Key. Empty disables signature checks: allowed when `server.listen`
+    /// is a loopback address, otherwise only with `allow_unsigned`.
     pub signing_key: String,
-    /// Bearer token SignalWire must present on the media-socket upgrade (we hand it to
-    /// SignalWire in the cXML `authBearerToken`).
+    /// Serve unsigned webhooks on a non-loopback address (something in front of switchboard
+    /// must then vouch for every request). Without it such a config refuses to start.
+    pub allow_unsigned: bool,
+    /// Key of the per-call media credentials: each call's stream URL names its CallSid and its
+    /// bearer token is `base64url(HMAC-SHA256(media_secret, CallSid))`. Empty: a random key per
+    /// process (set one when several instances serve one number).
+    pub media_secret: String,
+    /// Compatibility only: a static bearer token accepted on `GET /signalwire/media` (no CallSid
+    /// in the path), for a cXML document that cannot carry per-call tokens. It opens any call.
+    /// Empty (the default) disables that endpoint.
     pub media_token: String,
     /// Media codec asked for in the cXML: `PCMU@8000h`, `L16@16000h` or `L16@24000h`.
     pub codec: String,
+    /// Seconds an upgraded media socket has to send `start`; then it is closed.
+    pub start_timeout_secs: u64,
+    /// Seconds without media (or marks, keys) from a started stream after which its call ends.
+    pub media_timeout_secs: u64,
 }
 
 /// The PersonaPlex server a call is bridged to.
@@ -149,6 +176,11 @@ impl Default for ServerConfig {
             public_base_url: "http://127.0.0.1:8080".into(),
             admin_token: "change-me-admin".into(),
             max_message_bytes: 64 * 1024,
+            max_connections: 1024,
+            max_requests: 64,
+            header_timeout_secs: 5,
+            body_timeout_secs: 10,
+            write_timeout_secs: 5,
         }
     }
 }
@@ -157,8 +189,12 @@ impl Default for SignalWireConfig {
     fn default() -> Self {
         SignalWireConfig {
             signing_key: String::new(),
-            media_token: "change-me-media".into(),
+            allow_unsigned: false,
+            media_secret: String::new(),
+            media_token: String::new(),
             codec: "PCMU@8000h".into(),
+            start_timeout_secs: 5,
+            media_timeout_secs: 20,
         }
     }
 }

@@ -138,12 +138,13 @@ fn redaction_hides_every_secret() {
     let mut config = Config::default();
     config.signalwire.signing_key = "sk-very-secret".into();
     config.signalwire.media_token = "media-very-secret".into();
+    config.signalwire.media_secret = "media-key-very-secret".into();
     config.server.admin_token = "admin-very-secret".into();
     config.email.password = "smtp-very-secret".into();
     config.speech.openai_api_key = "tts-very-secret".into();
     let shown = config.redacted_toml();
     assert!(!shown.contains("very-secret"), "{shown}");
-    assert_eq!(shown.matches(REDACTED).count(), 5, "{shown}");
+    assert_eq!(shown.matches(REDACTED).count(), 6, "{shown}");
 }
 
 #[test]
@@ -151,12 +152,66 @@ fn media_stream_url_follows_public_base_url() {
     let mut config = Config::default();
     config.server.public_base_url = "https://voice.example.com/".into();
     assert_eq!(
-        config.media_stream_url(),
-        "wss://voice.example.com/signalwire/media"
+        config.media_stream_url("CA1"),
+        "wss://voice.example.com/signalwire/media/CA1"
     );
     config.server.public_base_url = "http://127.0.0.1:8080".into();
     assert_eq!(
-        config.media_stream_url(),
-        "ws://127.0.0.1:8080/signalwire/media"
+        config.media_stream_url("CA-2"),
+        "ws://127.0.0.1:8080/signalwire/media/CA-2"
     );
+}
+
+#[test]
+fn unsigned_webhooks_off_loopback_need_an_explicit_yes() {
+    // Loopback (the shipped config): fine without a key.
+    Config::from_toml(&repo_config(), no_env()).unwrap();
+    Config::from_toml(
+        &repo_config(),
+        env(&[("ATLAS_SERVER_LISTEN", "[::1]:8080")]),
+    )
+    .unwrap();
+    for listen in ["0.0.0.0:8080", "192.0.2.7:8080", "[::]:8080"] {
+        let err =
+            Config::from_toml(&repo_config(), env(&[("ATLAS_SERVER_LISTEN", listen)])).unwrap_err();
+        let said = format!("{err:#}");
+        assert!(
+            said.contains("signing_key")
+                && said.contains("allow_unsigned")
+                && said.contains(listen),
+            "{said}"
+        );
+    }
+    let yes = env(&[
+        ("ATLAS_SERVER_LISTEN", "0.0.0.0:8080"),
+        ("ATLAS_SIGNALWIRE_ALLOW_UNSIGNED", "true"),
+    ]);
+    Config::from_toml(&repo_config(), yes).unwrap();
+    let signed = env(&[
+        ("ATLAS_SERVER_LISTEN", "0.0.0.0:8080"),
+        ("ATLAS_SIGNALWIRE_SIGNING_KEY", "PSK_x"),
+    ]);
+    Config::from_toml(&repo_config(), signed).unwrap();
+}
+
+#[test]
+fn limits_and_timeouts_are_checked() {
+    for (key, value) in [
+        ("ATLAS_SIGNALWIRE_START_TIMEOUT_SECS", "0"),
+        ("ATLAS_SIGNALWIRE_MEDIA_TIMEOUT_SECS", "0"),
+        ("ATLAS_SERVER_BODY_TIMEOUT_SECS", "0"),
+        ("ATLAS_SERVER_WRITE_TIMEOUT_SECS", "0"),
+        ("ATLAS_SERVER_HEADER_TIMEOUT_SECS", "0"),
+        ("ATLAS_SERVER_MAX_REQUESTS", "0"),
+        ("ATLAS_SERVER_MAX_REQUESTS", "1024"),
+    ] {
+        let err = Config::from_toml(&repo_config(), env(&[(key, value)])).unwrap_err();
+        let said = format!("{err:#}");
+        let name = key["ATLAS_".len()..].to_ascii_lowercase();
+        let (section, field) = name.split_once('_').unwrap();
+        assert!(
+            said.contains(&format!("{section}.{field}")),
+            "{key}: {said}"
+        );
+    }
 }

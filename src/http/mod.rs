@@ -2,6 +2,10 @@
 
 mod admin;
 mod auth;
+mod body;
+mod connection;
+mod frame_limit;
+mod limits;
 mod media;
 mod voice;
 
@@ -14,7 +18,9 @@ use actors::booking::mailer::Mailer;
 use actors::call::legacy_pipeline::LegacySettings;
 use actors::call::tls::{client_config, TrustPolicy};
 use actors::call::voicemail::VoicemailSettings;
-use actors::call::{CallContext, CallRegistry, CallServices, CallSettings, LinkSettings};
+use actors::call::{
+    CallContext, CallRegistry, CallServices, CallSettings, LinkSettings, StreamTimeouts,
+};
 use actors::pool::PersonaPlexPool;
 use actors::services::{MailOutbox, StoreHandle};
 use actors::speech::Speech;
@@ -22,11 +28,21 @@ use actors::voicemail::load_greeting;
 use anyhow::Context;
 
 use crate::config::Config;
+use crate::signalwire::media_credentials::MediaSecret;
 
 /// Everything a request handler can reach.
 pub struct AppState {
     pub config: Config,
     pub calls: CallContext,
+    /// Derives and checks the per-call media tokens.
+    pub media_secret: MediaSecret,
+}
+
+impl AppState {
+    /// How long a webhook's body may take to arrive.
+    pub fn body_timeout(&self) -> Duration {
+        Duration::from_secs(self.config.server.body_timeout_secs)
+    }
 }
 
 /// Builds the per-call settings the actor tree needs from the configuration.
@@ -63,6 +79,11 @@ pub fn call_settings(config: &Config) -> anyhow::Result<CallSettings> {
         opus_bitrate: pp.opus_bitrate,
         opus_complexity: pp.opus_complexity,
         max_message_bytes: config.server.max_message_bytes,
+        stream_timeouts: StreamTimeouts {
+            start: Duration::from_secs(config.signalwire.start_timeout_secs),
+            inactivity: Duration::from_secs(config.signalwire.media_timeout_secs),
+            write: Duration::from_secs(config.server.write_timeout_secs),
+        },
         restart_budget: pp.restart_budget,
         fallback_after: Duration::from_secs_f64(pp.fallback_after_secs),
         fallback: pp.fallback,
@@ -107,7 +128,32 @@ pub fn serve(config: Config) -> anyhow::Result<()> {
     if config.signalwire.signing_key.is_empty() {
         log::warn!("signalwire.signing_key is empty: webhook signatures are NOT checked");
     }
-    let listen = config.server.listen;
+    if config.signalwire.media_token.is_empty() {
+        log::info!("media sockets: per-call credentials only");
+    } else {
+        log::warn!(
+            "signalwire.media_token is set: GET /signalwire/media accepts that static token for any call"
+        );
+    }
+    let server = &config.server;
+    let (listen, write_timeout) = (
+        server.listen,
+        Duration::from_secs(server.write_timeout_secs),
+    );
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let open_files = limits::raise_open_file_limit();
+    let connections = limits::connection_cap(server.max_connections, open_files);
+    log::info!(
+        "accepting at most {connections} connections ({} requests besides media sockets; \
+         open-file limit {})",
+        server.max_requests,
+        open_files.map_or("unknown".into(), |n| n.to_string())
+    );
+    let (header_timeout, max_requests) = (
+        Duration::from_secs(server.header_timeout_secs),
+        server.max_requests,
+    );
+    let media_secret = MediaSecret::new(&config.signalwire.media_secret);
     actix_web::rt::System::new().block_on(async move {
         let services = start_services(&config)?;
         let state = web::Data::new(AppState {
@@ -117,14 +163,22 @@ pub fn serve(config: Config) -> anyhow::Result<()> {
                 registry: CallRegistry::new(),
                 services,
             },
+            media_secret,
         });
+        let request_limit = web::Data::new(limits::RequestLimit::new(max_requests));
         log::info!("switchboard listening on http://{listen}");
         HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
-                .app_data(web::PayloadConfig::new(64 * 1024))
+                .app_data(request_limit.clone())
+                .wrap(actix_web::middleware::from_fn(limits::limit_requests))
                 .configure(routes)
         })
+        .workers(workers)
+        // actix counts connections per worker.
+        .max_connections(connections.div_ceil(workers))
+        .client_request_timeout(header_timeout)
+        .on_connect(connection::on_connect(write_timeout))
         .bind(listen)
         .with_context(|| format!("cannot listen on {listen}"))?
         .shutdown_timeout(5)
@@ -167,5 +221,12 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/signalwire/voice", web::post().to(voice::incoming_call))
         .route("/signalwire/voice", web::get().to(voice::incoming_call))
         .route("/signalwire/status", web::post().to(voice::status_callback))
-        .route("/signalwire/media", web::get().to(media::media_socket));
+        .route(
+            "/signalwire/media/{call_sid}",
+            web::get().to(media::call_media_socket),
+        )
+        .route(
+            "/signalwire/media",
+            web::get().to(media::static_media_socket),
+        );
 }

@@ -3,11 +3,16 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use actors::call::registry::mask_number;
 
+use super::body::read_body;
 use super::AppState;
+use crate::signalwire::media_credentials::is_valid_call_sid;
 use crate::signalwire::{cxml, signature};
 
 /// The signature headers SignalWire (and its Twilio-compatible alias) may send.
 const SIGNATURE_HEADERS: [&str; 2] = ["X-SignalWire-Signature", "X-Twilio-Signature"];
+
+/// The longest status detail kept on a call (and logged).
+const MAX_STATUS_CHARS: usize = 200;
 
 /// A webhook request after its signature was checked.
 struct Webhook {
@@ -90,12 +95,17 @@ fn verify(req: &HttpRequest, body: &[u8], state: &AppState) -> Result<Webhook, R
     }
 }
 
-/// `POST /signalwire/voice`: answers an incoming call with a bidirectional media stream.
+/// `POST /signalwire/voice`: answers an incoming call with a bidirectional media stream whose
+/// URL and token open that call's media socket and no other.
 pub async fn incoming_call(
     req: HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    let body = match read_body(&req, payload, state.body_timeout()).await {
+        Ok(body) => body,
+        Err(e) => return e.response(),
+    };
     let hook = match verify(&req, &body, &state) {
         Ok(hook) => hook,
         Err(refusal) => return refusal.response(),
@@ -105,6 +115,10 @@ pub async fn incoming_call(
         log::warn!("incoming-call webhook without CallSid refused");
         return HttpResponse::BadRequest().body("CallSid is required");
     }
+    if !is_valid_call_sid(call_sid) {
+        log::warn!("incoming-call webhook refused: CallSid is not 1-64 letters, digits, - or _");
+        return HttpResponse::BadRequest().body("CallSid must be 1-64 letters, digits, - or _");
+    }
     log::info!(
         "call {call_sid}: incoming from {} to {} ({})",
         mask_number(from),
@@ -112,14 +126,15 @@ pub async fn incoming_call(
         hook.get("CallStatus")
     );
     let config = &state.config;
-    let stream_url = config.media_stream_url();
+    let stream_url = config.media_stream_url(call_sid);
+    let token = state.media_secret.token(call_sid);
     let status_url = format!(
         "{}/signalwire/status",
         config.server.public_base_url.trim_end_matches('/')
     );
     let document = cxml::connect_stream(&cxml::StreamResponse {
         url: &stream_url,
-        auth_bearer_token: &config.signalwire.media_token,
+        auth_bearer_token: &token,
         status_callback: Some(&status_url),
         codec: Some(&config.signalwire.codec),
         parameters: &[("from", from), ("to", to), ("callSid", call_sid)],
@@ -132,9 +147,13 @@ pub async fn incoming_call(
 /// `POST /signalwire/status`: stream and call status callbacks, recorded on the live call.
 pub async fn status_callback(
     req: HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    let body = match read_body(&req, payload, state.body_timeout()).await {
+        Ok(body) => body,
+        Err(e) => return e.response(),
+    };
     let hook = match verify(&req, &body, &state) {
         Ok(hook) => hook,
         Err(refusal) => return refusal.response(),
@@ -144,10 +163,19 @@ pub async fn status_callback(
         .into_iter()
         .find(|e| !e.is_empty())
         .unwrap_or("unknown");
-    let detail = match hook.get("StreamError") {
+    let mut detail = match hook.get("StreamError") {
         "" => event.to_string(),
         error => format!("{event}: {error}"),
     };
+    // Bounded: it is stored on the call and logged.
+    if let Some((cut, _)) = detail.char_indices().nth(MAX_STATUS_CHARS) {
+        detail.truncate(cut);
+        detail.push('…');
+    }
+    if !is_valid_call_sid(call_sid) {
+        log::debug!("status callback without a valid CallSid ignored");
+        return HttpResponse::NoContent().finish();
+    }
     match state.calls.registry.get(call_sid) {
         Some(call) => call.add_status_event(detail.clone()),
         None => log::debug!("status callback for a call that is not live: {call_sid}"),

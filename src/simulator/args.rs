@@ -19,17 +19,28 @@ pub struct CallArgs {
     #[arg(long, value_name = "WAV")]
     pub out: PathBuf,
 
-    /// Media-stream WebSocket URL of the server (what the cXML `<Stream url>` points to).
+    /// The server's incoming-call webhook. The call starts there, as SignalWire starts it: the
+    /// cXML answer gives the media stream's URL and its per-call bearer token.
     #[arg(
         long,
         value_name = "URL",
-        default_value = "ws://127.0.0.1:8080/signalwire/media"
+        default_value = "http://127.0.0.1:8080/signalwire/voice"
     )]
-    pub url: String,
+    pub webhook: String,
 
-    /// Bearer token sent on the WebSocket upgrade, as SignalWire sends the `authBearerToken` of
-    /// the cXML `<Stream>`. Omitted when not given.
-    #[arg(long, value_name = "TOKEN")]
+    /// Signs the webhook request with this SignalWire Signing Key (needed when the server
+    /// checks signatures).
+    #[arg(long, value_name = "KEY")]
+    pub signing_key: Option<String>,
+
+    /// Skip the webhook and open this media-stream WebSocket URL directly (with `--token`),
+    /// e.g. the static-token endpoint `ws://127.0.0.1:8080/signalwire/media`.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+
+    /// With `--url`: the bearer token sent on the WebSocket upgrade, as SignalWire sends the
+    /// `authBearerToken` of the cXML `<Stream>`. Omitted when not given.
+    #[arg(long, value_name = "TOKEN", requires = "url")]
     pub token: Option<String>,
 
     /// Caller number, sent in `start.customParameters.from`.
@@ -112,7 +123,8 @@ mod tests {
         let a = Cli::try_parse_from(["x", "--audio", "in.wav", "--out", "out.wav"])
             .unwrap()
             .args;
-        assert_eq!(a.url, "ws://127.0.0.1:8080/signalwire/media");
+        assert_eq!(a.webhook, "http://127.0.0.1:8080/signalwire/voice");
+        assert_eq!((a.url, a.signing_key), (None, None));
         assert_eq!(a.codec.wire_format(), WireFormat::Mulaw8k);
         assert_eq!(a.tail_secs, 2.0);
         assert_eq!(a.token, None);
@@ -144,10 +156,34 @@ mod tests {
         assert_eq!(parse(&["--tail-secs", "0.5"]).unwrap().tail_secs, 0.5);
         assert!(parse(&["--tail-secs", "-1"]).is_err());
         assert!(parse(&["--tail-secs", "NaN"]).is_err());
-        let a = parse(&["--token", "T", "--call-sid", "CA1", "--insecure"]).unwrap();
+        let a = parse(&[
+            "--url",
+            "ws://h/m",
+            "--token",
+            "T",
+            "--call-sid",
+            "CA1",
+            "--insecure",
+        ])
+        .unwrap();
         assert_eq!(
-            (a.token.as_deref(), a.call_sid.as_deref(), a.insecure),
-            (Some("T"), Some("CA1"), true)
+            (
+                a.url.as_deref(),
+                a.token.as_deref(),
+                a.call_sid.as_deref(),
+                a.insecure
+            ),
+            (Some("ws://h/m"), Some("T"), Some("CA1"), true)
         );
+        // A token goes with a URL given by hand; the webhook hands out its own.
+        assert!(parse(&["--token", "T"]).is_err());
+        let a = parse(&[
+            "--webhook",
+            "https://v.example/signalwire/voice",
+            "--signing-key",
+            "K",
+        ])
+        .unwrap();
+        assert_eq!(a.signing_key.as_deref(), Some("K"));
     }
 }

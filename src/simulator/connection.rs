@@ -20,31 +20,46 @@ use futures_util::{SinkExt as _, StreamExt as _};
 use super::audio::{CallerAudio, Recorder};
 use super::emulator::Emulator;
 use super::summary::Summary;
+use super::webhook::{ring, IncomingCall};
 use super::CallArgs;
 
 /// The telephony packet interval.
 const FRAME: Duration = Duration::from_millis(20);
 
-/// Places the call described by `args` with `samples` (mono, already at the wire rate).
+/// Places the call described by `args` with `samples` (mono, already at the wire rate): through
+/// the webhook, as SignalWire does, unless `--url` names the media socket directly.
 pub async fn place_call(args: &CallArgs, samples: Vec<i16>) -> anyhow::Result<Summary> {
     let wire = args.codec.wire_format();
-    let start = start_info(args);
-    let client = client(&args.url, args.insecure)?;
-    let mut request = client.ws(args.url.as_str());
-    if let Some(token) = &args.token {
+    let call_sid = args.call_sid.clone().unwrap_or_else(uuid_like);
+    let (url, token, parameters) = match &args.url {
+        Some(url) => (url.clone(), args.token.clone(), None),
+        None => {
+            let webhook = client(&args.webhook, args.insecure)?;
+            let call = IncomingCall {
+                call_sid: &call_sid,
+                from: &args.from,
+                to: &args.to,
+            };
+            let target = ring(&webhook, &args.webhook, args.signing_key.as_deref(), &call).await?;
+            log::info!("the webhook answered with the stream {}", target.url);
+            (target.url, target.token, Some(target.parameters))
+        }
+    };
+    let start = start_info(args, call_sid, parameters);
+    let client = client(&url, args.insecure)?;
+    let mut request = client.ws(url.as_str());
+    if let Some(token) = &token {
         request = request.bearer_auth(token);
     }
     let began = Instant::now();
     let (_response, framed) = request.connect().await.map_err(|e| {
         anyhow!(
-            "cannot open the media stream at {}: {}",
-            args.url,
+            "cannot open the media stream at {url}: {}",
             upgrade_error(&e)
         )
     })?;
     log::info!(
-        "connected to {} as call {} (stream {})",
-        args.url,
+        "connected to {url} as call {} (stream {})",
         start.call_sid,
         start.stream_sid
     );
@@ -166,7 +181,10 @@ fn upgrade_error(e: &awc::error::WsClientError) -> String {
         awc::error::WsClientError::InvalidResponseStatus(code)
             if matches!(code.as_u16(), 401 | 403) =>
         {
-            format!("the server answered {code}: wrong or missing --token?")
+            format!("the server answered {code}: wrong or missing token?")
+        }
+        awc::error::WsClientError::InvalidResponseStatus(code) if code.as_u16() == 409 => {
+            format!("the server answered {code}: that call already has its media stream")
         }
         awc::error::WsClientError::InvalidResponseStatus(code) => {
             format!("the server answered {code} instead of upgrading")
@@ -175,14 +193,20 @@ fn upgrade_error(e: &awc::error::WsClientError) -> String {
     }
 }
 
-/// The `start` event SignalWire would send for this call.
-fn start_info(args: &CallArgs) -> StartInfo {
-    let call_sid = args.call_sid.clone().unwrap_or_else(uuid_like);
-    let custom_parameters = BTreeMap::from([
-        ("from".to_owned(), args.from.clone()),
-        ("to".to_owned(), args.to.clone()),
-        ("callSid".to_owned(), call_sid.clone()),
-    ]);
+/// The `start` event SignalWire would send for this call: `customParameters` are the cXML's
+/// `<Parameter>`s when the call went through the webhook.
+fn start_info(
+    args: &CallArgs,
+    call_sid: String,
+    parameters: Option<BTreeMap<String, String>>,
+) -> StartInfo {
+    let custom_parameters = parameters.unwrap_or_else(|| {
+        BTreeMap::from([
+            ("from".to_owned(), args.from.clone()),
+            ("to".to_owned(), args.to.clone()),
+            ("callSid".to_owned(), call_sid.clone()),
+        ])
+    });
     StartInfo {
         stream_sid: uuid_like(),
         account_sid: Some(uuid_like()),
@@ -209,19 +233,19 @@ fn uuid_like() -> String {
     )
 }
 
-/// An awc client for `url`; wss:// gets rustls with public roots, or no verification at all with
-/// `--insecure`.
+/// An awc client for `url` (the webhook or the media socket); wss:// and https:// get rustls with
+/// public roots, or no verification at all with `--insecure`.
 fn client(url: &str, insecure: bool) -> anyhow::Result<awc::Client> {
-    let parsed = url::Url::parse(url).with_context(|| format!("invalid --url {url:?}"))?;
+    let parsed = url::Url::parse(url).with_context(|| format!("invalid URL {url:?}"))?;
     let builder = awc::Client::builder().timeout(Duration::from_secs(10));
     match parsed.scheme() {
-        "ws" => {
+        "ws" | "http" => {
             if insecure {
-                log::warn!("--insecure has no effect on a plain ws:// URL");
+                log::warn!("--insecure has no effect on a plain {url}");
             }
             Ok(builder.finish())
         }
-        "wss" => {
+        "wss" | "https" => {
             let policy = if insecure {
                 TrustPolicy::AcceptInvalid
             } else {
@@ -232,7 +256,7 @@ fn client(url: &str, insecure: bool) -> anyhow::Result<awc::Client> {
                 .connector(awc::Connector::new().rustls_0_23(tls))
                 .finish())
         }
-        other => bail!("--url must be ws:// or wss://, not {other}://"),
+        other => bail!("{url}: expected ws(s):// or http(s)://, not {other}://"),
     }
 }
 
@@ -250,10 +274,11 @@ mod tests {
     }
 
     #[test]
-    fn client_refuses_non_websocket_urls() {
+    fn client_refuses_other_schemes() {
         actix::System::new().block_on(async {
-            assert!(client("http://h/x", false).is_err());
+            assert!(client("ftp://h/x", false).is_err());
             assert!(client("not a url", false).is_err());
+            assert!(client("http://127.0.0.1:1/signalwire/voice", false).is_ok());
             assert!(client("ws://127.0.0.1:1/m", false).is_ok());
             assert!(client("wss://127.0.0.1:1/m", true).is_ok());
         });

@@ -80,7 +80,9 @@ fn args(port: u16, token: &str, out: &std::path::Path) -> CallArgs {
     CallArgs {
         audio: "unused.wav".into(),
         out: out.to_owned(),
-        url: format!("ws://127.0.0.1:{port}/signalwire/media"),
+        webhook: String::new(),
+        signing_key: None,
+        url: Some(format!("ws://127.0.0.1:{port}/signalwire/media")),
         token: Some(token.into()),
         from: "+15550001111".into(),
         to: "+15550002222".into(),

@@ -6,6 +6,7 @@
 //! `clear` flushing the queue. It is how the whole server is tested without a phone line.
 //!
 //! * [`args`]: the command line; [`audio`]: WAV in and out; [`playout`]: the play-out queue;
+//! * [`webhook`]: the incoming-call webhook that says where the stream goes and with what token;
 //! * [`emulator`]: SignalWire's reactions to each server message; [`connection`]: the socket
 //!   and the 20 ms clock; [`summary`]: the figures printed at the end.
 
@@ -15,6 +16,7 @@ mod connection;
 mod emulator;
 mod playout;
 mod summary;
+mod webhook;
 
 #[cfg(test)]
 mod e2e_tests;
@@ -28,7 +30,7 @@ pub fn run(args: CallArgs) -> anyhow::Result<Summary> {
     let samples = audio::load_wav(&args.audio, wire.sample_rate())?;
     log::info!(
         "calling {} with {:.2} s of audio from {} as {:?}",
-        args.url,
+        args.url.as_deref().unwrap_or(&args.webhook),
         samples.len() as f64 / f64::from(wire.sample_rate()),
         args.audio.display(),
         args.codec

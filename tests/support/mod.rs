@@ -24,8 +24,10 @@ pub use audio::{dominant, goertzel, read_wav, rms_dbfs, write_tone_wav};
 #[allow(unused_imports)]
 pub use peers::{peer_python, start_python_peer, PersonaPlexPeer, SmtpSink};
 
-pub const MEDIA_TOKEN: &str = "test-media-token";
 pub const ADMIN_TOKEN: &str = "test-admin-token";
+/// `signalwire.media_secret` of every test server: tests get their tokens from the webhook, as
+/// SignalWire does, but a test may derive one independently from this.
+pub const MEDIA_SECRET: &str = "test-media-secret";
 
 /// The repository root.
 pub fn repo() -> PathBuf {
@@ -72,12 +74,24 @@ pub struct Server {
     pub proc: Proc,
     pub port: u16,
     pub dir: PathBuf,
+    /// The log goes to `dir/server.log` rather than the test's output.
+    pub logged: bool,
 }
 
 impl Server {
     /// Writes a config (the shipped one, with `extra` TOML lines appended per section) and
     /// starts the server on a free port; waits until `/healthz` answers.
     pub fn start(name: &str, personaplex_port: u16, extra: &[(&str, &str)]) -> Self {
+        Server::start_with(name, personaplex_port, extra, false)
+    }
+
+    /// Writes the config of [`Server::start`] and returns the command that serves it, with its
+    /// port and directory, for a test that must start the process its own way.
+    pub fn prepare(
+        name: &str,
+        personaplex_port: u16,
+        extra: &[(&str, &str)],
+    ) -> (Command, u16, PathBuf) {
         let dir = temp_dir(name);
         let port = free_port();
         let mut sections: Vec<(String, Vec<String>)> = vec![
@@ -92,7 +106,7 @@ impl Server {
             ),
             (
                 "signalwire".into(),
-                vec![format!("media_token = \"{MEDIA_TOKEN}\"")],
+                vec![format!("media_secret = \"{MEDIA_SECRET}\"")],
             ),
             (
                 "personaplex".into(),
@@ -134,15 +148,40 @@ impl Server {
         std::fs::write(&config_path, config).unwrap();
         let mut command = Command::new(switchboard_bin());
         command.args(["--config", config_path.to_str().unwrap(), "serve"]);
+        (command, port, dir)
+    }
+
+    fn start_with(name: &str, personaplex_port: u16, extra: &[(&str, &str)], logged: bool) -> Self {
+        let (command, port, dir) = Server::prepare(name, personaplex_port, extra);
+        Server::spawn_with(command, port, dir, logged)
+    }
+
+    /// Starts `command` (from [`Server::prepare`], possibly wrapped) and waits for `/healthz`.
+    pub fn spawn_prepared(command: Command, port: u16, dir: PathBuf) -> Self {
         Server::spawn(command, port, dir)
     }
 
+    /// Like [`Server::start`], but the server's log (stderr) goes to `server.log()` instead of
+    /// the test's output, so a test can read what it logged.
+    pub fn start_logged(name: &str, personaplex_port: u16, extra: &[(&str, &str)]) -> Self {
+        Server::start_with(name, personaplex_port, extra, true)
+    }
+
     /// Runs `command` (a `switchboard … serve`) and waits until it answers `/healthz`.
-    fn spawn(mut command: Command, port: u16, dir: PathBuf) -> Self {
+    fn spawn(command: Command, port: u16, dir: PathBuf) -> Self {
+        Server::spawn_with(command, port, dir, false)
+    }
+
+    fn spawn_with(mut command: Command, port: u16, dir: PathBuf, logged: bool) -> Self {
+        let stderr = if logged {
+            Stdio::from(std::fs::File::create(dir.join("server.log")).unwrap())
+        } else {
+            Stdio::inherit()
+        };
         let child = command
             .env("RUST_LOG", "info")
             .stdout(Stdio::inherit())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("start switchboard serve");
         let server = Server {
@@ -152,6 +191,7 @@ impl Server {
             },
             port,
             dir,
+            logged,
         };
         wait_until(Duration::from_secs(20), "server /healthz", || {
             TcpStream::connect(("127.0.0.1", port)).is_ok()
@@ -181,7 +221,7 @@ impl Server {
                 format!("http://127.0.0.1:{port}"),
             )
             .env("ATLAS_SERVER_ADMIN_TOKEN", ADMIN_TOKEN)
-            .env("ATLAS_SIGNALWIRE_MEDIA_TOKEN", MEDIA_TOKEN)
+            .env("ATLAS_SIGNALWIRE_MEDIA_SECRET", MEDIA_SECRET)
             .env("ATLAS_STORE_PATH", &db)
             .env("ATLAS_VOICEMAIL_DIR", &voicemail)
             // Nothing listens here: the shipped config's PersonaPlex and mail server are absent.
@@ -190,8 +230,37 @@ impl Server {
         Server::spawn(command, port, dir)
     }
 
-    pub fn media_url(&self) -> String {
-        format!("ws://127.0.0.1:{}/signalwire/media", self.port)
+    /// The incoming-call webhook: where `switchboard call --webhook` starts a call.
+    pub fn webhook_url(&self) -> String {
+        format!("http://127.0.0.1:{}/signalwire/voice", self.port)
+    }
+
+    /// The server's log so far (only for a server started with [`Server::start_logged`]).
+    pub fn log(&self) -> String {
+        assert!(self.logged, "start the server with Server::start_logged");
+        std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default()
+    }
+
+    /// The server process's id (for `/proc/<pid>/…`).
+    pub fn pid(&self) -> u32 {
+        self.proc.child.id()
+    }
+
+    /// The server's resident memory in KiB, from `/proc/<pid>/status` (`VmRSS`).
+    pub fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmRSS in /proc/<pid>/status")
+    }
+
+    /// The server's open file descriptors, from `/proc/<pid>/fd`.
+    pub fn open_fds(&self) -> usize {
+        std::fs::read_dir(format!("/proc/{}/fd", self.pid()))
+            .map(|d| d.count())
+            .unwrap_or(0)
     }
 
     /// `GET /admin/calls` with the admin token: the `calls` array.
@@ -208,6 +277,30 @@ impl Server {
         let json: serde_json::Value = serde_json::from_str(&body).unwrap();
         json["calls"].as_array().cloned().unwrap_or_default()
     }
+}
+
+/// Rings the webhook of the server on `port` for `call_sid`, as SignalWire does, and returns the
+/// media stream it answers with: (`ws://…/signalwire/media/<call_sid>`, bearer token).
+pub fn media_credentials(port: u16, call_sid: &str) -> (String, String) {
+    let form =
+        format!("CallSid={call_sid}&From=%2B15551234567&To=%2B15557654321&CallStatus=ringing");
+    let (status, body) = http_request(
+        port,
+        "POST",
+        "/signalwire/voice",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        form.as_bytes(),
+    );
+    assert_eq!(status, 200, "{body}");
+    let attribute = |name: &str| {
+        let start = body
+            .find(&format!("{name}=\""))
+            .unwrap_or_else(|| panic!("{name} in {body}"))
+            + name.len()
+            + 2;
+        body[start..start + body[start..].find('"').unwrap()].to_string()
+    };
+    (attribute("url"), attribute("authBearerToken"))
 }
 
 /// Polls `ready` until it is true or `limit` passes (then panics naming `what`).

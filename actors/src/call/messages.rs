@@ -163,10 +163,13 @@ pub struct AnnouncementDone {
 pub enum CallerEvent {
     /// SignalWire played the audio before this mark.
     MarkPlayed(String),
-    /// The caller pressed a key.
-    Dtmf(String),
+    /// The caller pressed a key (one of `0-9 * # A-D`).
+    Dtmf(char),
     /// SignalWire sent `stop`, or the socket closed: the call is over.
     Hangup { reason: String },
+    /// The media stream carried nothing for the inactivity timeout (or its peer stopped
+    /// reading): the call is over, and its record says it timed out.
+    TimedOut { reason: String },
 }
 
 /// What a PersonaPlex link reports to the supervisor, tagged with its session.

@@ -14,6 +14,7 @@ pub mod announcer;
 pub mod booking_executor;
 pub mod legacy_pipeline;
 pub mod media_session;
+pub mod media_writer;
 pub mod messages;
 pub mod personaplex_link;
 pub mod registry;
@@ -55,6 +56,8 @@ pub struct CallSettings {
     pub opus_complexity: u8,
     /// Largest SignalWire message accepted; larger ones are dropped and logged.
     pub max_message_bytes: usize,
+    /// How long a media stream waits on its peer before it is ended.
+    pub stream_timeouts: StreamTimeouts,
     /// How many times a call may restart its PersonaPlex session.
     pub restart_budget: u32,
     /// After a PersonaPlex failure, how long to wait for a new live session before handing
@@ -65,6 +68,19 @@ pub struct CallSettings {
     pub voicemail: Arc<VoicemailSettings>,
     /// The legacy pipeline's endpoints; `None` when it is not configured.
     pub legacy: Option<Arc<LegacySettings>>,
+}
+
+/// How long a media stream waits on its peer; each wait ends the stream (and its call) when it
+/// runs out, so a socket that goes quiet or stops reading never holds a call or a PersonaPlex
+/// server for ever.
+#[derive(Debug, Clone, Copy)]
+pub struct StreamTimeouts {
+    /// From the upgrade to the `start` event.
+    pub start: std::time::Duration,
+    /// Once started: with no `media`, `mark` or `dtmf` from the caller's side.
+    pub inactivity: std::time::Duration,
+    /// For the peer to take what we send: past it, the peer is not reading.
+    pub write: std::time::Duration,
 }
 
 /// The engine that takes a call PersonaPlex cannot serve.

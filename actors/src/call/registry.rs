@@ -177,6 +177,11 @@ impl CallStats {
     }
 }
 
+/// A call with this sid is already live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a call with this sid is already live")]
+pub struct AlreadyLive;
+
 /// All live calls of this process, by call sid. Cheap to clone: every clone is the same table.
 #[derive(Debug, Clone, Default)]
 pub struct CallRegistry {
@@ -188,10 +193,25 @@ impl CallRegistry {
         Self::default()
     }
 
-    /// Adds a call. A second call with the same sid replaces the first in the table (SignalWire
-    /// never reuses a sid, so this only happens when a test or a retry does).
-    pub fn insert(&self, stats: Arc<CallStats>) {
-        self.write().insert(stats.call_sid.clone(), stats);
+    /// Adds a call, unless a live call already has its sid: then nothing changes and the new
+    /// one must be refused. SignalWire never reuses a sid, so a second stream for a live one is
+    /// a replay or an attack, and replacing the entry would hide a live call from the admin.
+    pub fn try_insert(&self, stats: Arc<CallStats>) -> Result<(), AlreadyLive> {
+        match self.write().entry(stats.call_sid.clone()) {
+            std::collections::hash_map::Entry::Occupied(_) => Err(AlreadyLive),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(stats);
+                Ok(())
+            }
+        }
+    }
+
+    /// True when a live call has this sid.
+    pub fn contains(&self, call_sid: &str) -> bool {
+        self.calls
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains_key(call_sid)
     }
 
     /// Removes `stats` if it is still the entry for its sid.
@@ -284,10 +304,10 @@ mod tests {
     }
 
     #[test]
-    fn registry_lists_and_removes_only_its_own_entry() {
+    fn registry_lists_refuses_duplicates_and_removes_only_its_own_entry() {
         let registry = CallRegistry::new();
         let first = Arc::new(CallStats::new("CA1", "MZ1", "+15551234567", "personaplex"));
-        registry.insert(first.clone());
+        registry.try_insert(first.clone()).unwrap();
         first.frames_in.fetch_add(3, Ordering::Relaxed);
         first.set_state(CallState::Live);
         let shown = registry.snapshot();
@@ -296,15 +316,22 @@ mod tests {
         assert_eq!(shown[0].state, CallState::Live);
         assert_eq!(shown[0].caller, "+1******4567");
 
-        let replacement = Arc::new(CallStats::new("CA1", "MZ2", "+15551234567", "personaplex"));
-        registry.insert(replacement.clone());
+        let second = Arc::new(CallStats::new("CA1", "MZ2", "+15551234567", "personaplex"));
+        assert_eq!(registry.try_insert(second.clone()), Err(AlreadyLive));
+        registry.remove(&second);
+        assert_eq!(
+            registry.snapshot()[0].stream_sid,
+            "MZ1",
+            "a refused duplicate neither replaces nor removes the live call"
+        );
+        assert!(registry.contains("CA1"));
         registry.remove(&first);
+        assert!(registry.is_empty() && !registry.contains("CA1"));
+        registry.try_insert(second).unwrap();
         assert_eq!(
             registry.len(),
             1,
-            "removing a replaced entry must not remove its successor"
+            "the sid is free again once its call ended"
         );
-        registry.remove(&replacement);
-        assert!(registry.is_empty());
     }
 }

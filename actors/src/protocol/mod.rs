@@ -30,6 +30,10 @@ pub enum ProtocolError {
         event: &'static str,
         field: &'static str,
     },
+    /// A DTMF `digit` that is not one key of a phone pad. Names only its length: the value is
+    /// caller input (and a real digit may be part of a PIN), so it is never echoed into a log.
+    #[error("`dtmf` digit is not one of 0-9 * # A-D ({bytes} bytes)")]
+    InvalidDtmf { bytes: usize },
     /// A media payload that is not standard base64.
     #[error("invalid base64 audio payload: {0}")]
     Base64(#[from] base64::DecodeError),

@@ -18,7 +18,7 @@ mod inbound;
 mod outbound;
 
 pub use caller::{write_connected, write_inbound_media, write_start, write_stop};
-pub use inbound::{decode_payload, parse_inbound};
+pub use inbound::{decode_payload, dtmf_key, parse_inbound};
 pub use outbound::{
     parse_outbound, parse_outbound_message, write_clear, write_dtmf, write_mark, write_media,
 };
@@ -41,8 +41,10 @@ pub enum InboundEvent {
     },
     Start(StartInfo),
     Media(MediaChunk),
+    /// A key the caller pressed: always one of `0-9 * # A-D` ([`parse_inbound`] refuses
+    /// anything else, so a 50 KB "digit" never travels further than the parser).
     Dtmf {
-        digit: String,
+        digit: char,
         duration_ms: Option<u64>,
     },
     /// A mark we sent, returned once the audio queued before it was played to the caller.

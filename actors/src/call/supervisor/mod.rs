@@ -19,7 +19,7 @@ use super::booking_executor::BookingExecutor;
 use super::legacy_pipeline::LegacyPipeline;
 use super::media_session::MediaStreamSession;
 use super::messages::{CallerEvent, MediaCommand, Shutdown};
-use super::registry::{CallState, CallStats};
+use super::registry::{AlreadyLive, CallState, CallStats};
 use super::tool_bridge::{FlushBridge, ToolBridge};
 use super::transcoder::Transcoder;
 use super::transcript::Transcript;
@@ -104,7 +104,22 @@ pub struct CallSupervisor {
 }
 
 impl CallSupervisor {
-    pub fn new(setup: CallSetup, context: CallContext, media: Addr<MediaStreamSession>) -> Self {
+    /// Registers the call and starts its tree, unless a live call already has its sid: then
+    /// nothing starts (no record, no PersonaPlex lease) and the media session refuses the stream.
+    pub fn start_call(
+        setup: CallSetup,
+        context: CallContext,
+        media: Addr<MediaStreamSession>,
+    ) -> Result<Addr<Self>, AlreadyLive> {
+        let supervisor = Self::new(setup, context, media);
+        supervisor
+            .context
+            .registry
+            .try_insert(supervisor.stats.clone())?;
+        Ok(supervisor.start())
+    }
+
+    fn new(setup: CallSetup, context: CallContext, media: Addr<MediaStreamSession>) -> Self {
         let stats = Arc::new(CallStats::new(
             &setup.call_sid,
             &setup.stream_sid,
@@ -296,7 +311,6 @@ impl Actor for CallSupervisor {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Context<Self>) {
-        self.context.registry.insert(self.stats.clone());
         log::info!(
             "call {}: started, caller {}, format {:?}",
             self.setup.call_sid,
@@ -337,10 +351,17 @@ impl Handler<CallerEvent> for CallSupervisor {
                     self.stats.sentences_heard.fetch_max(n, Ordering::Relaxed);
                 }
             }
-            CallerEvent::Dtmf(digit) => {
-                log::info!("call {}: caller pressed {digit}", self.setup.call_sid)
+            // Which key stays out of the log: keys can spell a PIN.
+            CallerEvent::Dtmf(_key) => {
+                log::info!("call {}: caller pressed a key", self.setup.call_sid)
             }
             CallerEvent::Hangup { reason } => self.end(&reason, ctx),
+            CallerEvent::TimedOut { reason } => {
+                if self.outcome == "completed" {
+                    self.outcome = "timed out";
+                }
+                self.end(&reason, ctx)
+            }
         }
     }
 }

@@ -113,8 +113,9 @@ pub fn parse_inbound(text: &str) -> Result<Inbound, ProtocolError> {
         }
         "dtmf" => {
             let d = raw.dtmf.ok_or(missing("dtmf", "dtmf"))?;
+            let digit = d.digit.ok_or(missing("dtmf", "dtmf.digit"))?;
             InboundEvent::Dtmf {
-                digit: d.digit.ok_or(missing("dtmf", "dtmf.digit"))?,
+                digit: dtmf_key(&digit).ok_or(ProtocolError::InvalidDtmf { bytes: digit.len() })?,
                 duration_ms: d.duration,
             }
         }
@@ -172,6 +173,15 @@ fn start_info(
             .collect(),
         media_format,
     })
+}
+
+/// The phone-pad key `digit` names, if it names exactly one of `0-9 * # A-D`.
+pub fn dtmf_key(digit: &str) -> Option<char> {
+    let mut chars = digit.chars();
+    match (chars.next(), chars.next()) {
+        (Some(key @ ('0'..='9' | '*' | '#' | 'A'..='D')), None) => Some(key),
+        _ => None,
+    }
 }
 
 fn missing(event: &'static str, field: &'static str) -> ProtocolError {

@@ -141,14 +141,14 @@ fn dtmf_mark_and_stop_from_the_spec() {
             r#"{"event":"dtmf","sequenceNumber":"123","streamSid":"x","dtmf":{"digit":"5","duration":2000}}"#
         ),
         InboundEvent::Dtmf {
-            digit: "5".into(),
+            digit: '5',
             duration_ms: Some(2000)
         }
     );
     assert_eq!(
         event(r#"{"event":"dtmf","dtmf":{"digit":7,"duration":"150"}}"#),
         InboundEvent::Dtmf {
-            digit: "7".into(),
+            digit: '7',
             duration_ms: Some(150)
         }
     );
@@ -231,4 +231,27 @@ fn decode_payload_rejects_bad_base64() {
         );
         assert!(buf.is_empty());
     }
+}
+
+#[test]
+fn dtmf_keys_are_the_phone_pad_and_nothing_else() {
+    for key in "0123456789*#ABCD".chars() {
+        assert_eq!(dtmf_key(&key.to_string()), Some(key));
+    }
+    for bad in ["", "12", "a", "E", " 1", "1 ", "١", "**", "\u{0}"] {
+        assert_eq!(dtmf_key(bad), None, "{bad:?}");
+    }
+}
+
+#[test]
+fn a_dtmf_digit_that_is_not_a_key_is_refused_without_echoing_it() {
+    let digit = "9".repeat(50_000);
+    let text = format!(r#"{{"event":"dtmf","dtmf":{{"digit":"{digit}"}}}}"#);
+    let err = parse_inbound(&text).unwrap_err();
+    assert!(
+        matches!(err, ProtocolError::InvalidDtmf { bytes: 50_000 }),
+        "{err}"
+    );
+    let said = err.to_string();
+    assert!(said.len() < 80 && !said.contains("99"), "{said}");
 }
