@@ -5,6 +5,7 @@ use actix::prelude::*;
 use super::booking_executor::{BookingExecutor, RunTool, ToolReport, ToolRequest};
 use super::messages::Shutdown;
 use crate::booking::sentences::spoken_datetime;
+use crate::toolbridge::words::SENTENCE_PAUSE;
 use crate::toolbridge::{BridgeAction, CallFacts, ExtractionContext, ToolBridgeState};
 
 /// One `0x02` text piece of the agent's speech.
@@ -50,10 +51,6 @@ pub struct ToolBridge {
     /// Fires when the text stream has been quiet for [`SENTENCE_PAUSE`].
     pause_timer: Option<SpawnHandle>,
 }
-
-/// Quiet in the agent's text stream after which a sentence ending in `.`, `?` or `!` is taken
-/// as finished. Words arrive every 80 to 300 ms while the agent talks.
-const SENTENCE_PAUSE: std::time::Duration = std::time::Duration::from_millis(300);
 
 impl ToolBridge {
     pub fn new(

@@ -36,7 +36,17 @@ impl Transcript {
         self.sentences.push(piece)
     }
 
-    /// The agent paused or the call ends: the sentence being spoken, if it is one.
+    /// The agent paused: a sentence that ended in `.`, `?` or `!` is over (the same rule the
+    /// ToolBridge uses); one without final punctuation stays open.
+    pub fn pause(&mut self) -> Option<String> {
+        if self.sentences.awaiting_end() {
+            self.sentences.flush()
+        } else {
+            None
+        }
+    }
+
+    /// The call ends: the sentence being spoken, if any.
     pub fn flush(&mut self) -> Option<String> {
         self.sentences.flush()
     }
@@ -76,6 +86,16 @@ mod tests {
             sentences.extend(t.push(piece));
         }
         assert_eq!(sentences, ["Dr. Lee at j.lee@x.com."]);
+    }
+
+    #[test]
+    fn a_pause_ends_a_finished_sentence_only() {
+        let mut t = Transcript::new();
+        assert!(t.push(" Hello").is_empty());
+        assert_eq!(t.pause(), None, "no final punctuation: still open");
+        t.push(" there");
+        t.push(".");
+        assert_eq!(t.pause().as_deref(), Some("Hello there."));
     }
 
     #[test]

@@ -90,6 +90,9 @@ fn booking_commitments_in_many_words() {
         "Okay, it's on the schedule.",
         "Okay Rebecca, we're set for tomorrow at 9.",
         "great youre all set Siddharth full detail Monday at two thirty",
+        "Okay, you're good for Tuesday at nine.",
+        "Your name's down for Tuesday at nine.",
+        "Perfect, that slot is yours.",
     ] {
         if intents(text) != vec![Intent::Book] {
             missed.push(format!("{text} -> {:?}", intents(text)));

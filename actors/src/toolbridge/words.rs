@@ -14,6 +14,10 @@ const SOFT_ABBREVIATIONS: &[&str] = &[
     "st", "ave", "rd", "blvd", "ln", "ct", "apt", "jr", "sr", "a.m", "p.m", "e.g", "i.e", "etc",
 ];
 
+/// Quiet in the agent's text stream after which a sentence ending in `.`, `?` or `!` is taken
+/// as finished. Words arrive every 80 to 300 ms while the agent talks.
+pub const SENTENCE_PAUSE: std::time::Duration = std::time::Duration::from_millis(300);
+
 /// Joins streamed pieces and cuts them into sentences.
 ///
 /// It exists because a "." alone is not a sentence end: it may sit inside an e-mail address

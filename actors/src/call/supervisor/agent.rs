@@ -12,6 +12,7 @@ use crate::call::personaplex_link::PersonaPlexLink;
 use crate::call::registry::CallState;
 use crate::call::tool_bridge::AgentSaid;
 use crate::pool::Lease;
+use crate::toolbridge::words::SENTENCE_PAUSE;
 
 /// What the caller hears the moment a PersonaPlex session fails, while a new one is found.
 const FILLER: &str = "One moment.";
@@ -26,6 +27,17 @@ pub(super) struct AgentSession {
 }
 
 impl CallSupervisor {
+    /// The agent finished a sentence: a mark follows its audio to SignalWire, and comes back
+    /// once the caller has heard it; that is how we learn what the caller actually heard.
+    fn sentence_said(&mut self, sentence: &str) {
+        log::debug!("call {}: agent said: {sentence}", self.call_sid());
+        self.sentences_said += 1;
+        self.media.do_send(MediaCommand::Mark(format!(
+            "{SENTENCE_MARK}{}",
+            self.sentences_said
+        )));
+    }
+
     /// The persona prompt for a new session: the configured override, or the business's
     /// prompt with what is already true in this call.
     pub(super) fn current_prompt(&self) -> String {
@@ -226,15 +238,19 @@ impl Handler<LinkReport> for CallSupervisor {
             LinkEvent::Text(piece) if serving => {
                 let before = self.transcript.text().len();
                 for sentence in self.transcript.push(&piece) {
-                    log::debug!("call {}: agent said: {sentence}", self.call_sid());
-                    // The mark comes back once SignalWire has played the audio queued before
-                    // it: that is how we learn what the caller actually heard.
-                    self.sentences_said += 1;
-                    self.media.do_send(MediaCommand::Mark(format!(
-                        "{SENTENCE_MARK}{}",
-                        self.sentences_said
-                    )));
+                    self.sentence_said(&sentence);
                 }
+                // A finished sentence followed by quiet is over: mark it then, not when the
+                // agent's next word comes (maybe after the caller's turn).
+                if let Some(timer) = self.transcript_pause.take() {
+                    ctx.cancel_future(timer);
+                }
+                self.transcript_pause = Some(ctx.run_later(SENTENCE_PAUSE, |sup, _| {
+                    sup.transcript_pause = None;
+                    if let Some(sentence) = sup.transcript.pause() {
+                        sup.sentence_said(&sentence);
+                    }
+                }));
                 // Only what this piece added: copying the whole text per piece grows with the call.
                 self.stats
                     .append_transcript(&self.transcript.text()[before..]);

@@ -93,6 +93,8 @@ pub struct CallSupervisor {
     facts: CallFacts,
     /// Agent sentences completed so far (each gets a mark in the caller's audio).
     sentences_said: u64,
+    /// Fires when the agent's text has been quiet for a sentence pause.
+    transcript_pause: Option<SpawnHandle>,
     /// Tool results spoken so far (each gets a `tool-N` mark).
     results_spoken: u64,
     /// PersonaPlex restarts left for this call.
@@ -146,6 +148,7 @@ impl CallSupervisor {
             transcript: Transcript::new(),
             facts: CallFacts::default(),
             sentences_said: 0,
+            transcript_pause: None,
             results_spoken: 0,
             restarts_left,
             restarts_done: 0,
