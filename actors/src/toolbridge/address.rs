@@ -175,6 +175,22 @@ fn unit(s: &Sentence, words: &[&str], i: usize) -> Option<(String, usize)> {
     Some((format!(", {kind} {}", id.0), id.1))
 }
 
+/// A unit said on its own, correcting or completing the address read before: "Sorry, 3D, D as
+/// in dog." after "150 Grove Street, apartment 3B"; ", apartment 3D" in a later read-back.
+/// Only when the sentence names no street address of its own.
+pub fn unit_alone(s: &Sentence) -> Option<Field<String>> {
+    if extract(s).is_some() {
+        return None;
+    }
+    let words = s.lower();
+    let (i, _) = words
+        .iter()
+        .enumerate()
+        .find(|(_, w)| UNITS.iter().any(|(u, _)| u == *w))?;
+    let (unit, end) = unit(s, &words, i)?;
+    Some(Field::new(unit.clone(), DIGITS, s.said(i, end)))
+}
+
 /// The street address in a sentence (the caller decides, in [`super::caveats`], whether the
 /// sentence is about the business's own premises).
 pub fn extract(s: &Sentence) -> Option<Field<String>> {
@@ -287,6 +303,21 @@ mod tests {
         assert_eq!(address("at 2 PM, okay"), None);
         assert_eq!(address("So 14 Tuesday."), None);
         assert_eq!(address("I have 3 Thanks"), None);
+    }
+
+    #[test]
+    fn a_unit_alone() {
+        let unit = |t: &str| unit_alone(&Sentence::parse(t)).map(|f| f.value);
+        assert_eq!(
+            unit("Furniture pickup Tuesday at two, apartment 3D."),
+            Some(", Apartment 3D".into())
+        );
+        assert_eq!(
+            unit("42 Oak Street, apartment 3D."),
+            None,
+            "a whole address"
+        );
+        assert_eq!(unit("See you Tuesday."), None);
     }
 
     #[test]

@@ -101,6 +101,7 @@ impl Extractor {
             phone: phone::extract(s).filter(|_| !caveats.own_contact),
             email: email::extract(s_all).filter(|_| !caveats.own_contact),
             address: address::extract(s).filter(|_| !caveats.own_premises),
+            unit: address::unit_alone(s).filter(|_| !caveats.own_premises),
             service: self
                 .services
                 .extract(s)

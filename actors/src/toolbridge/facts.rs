@@ -70,6 +70,8 @@ pub struct CallFacts {
     pub service: Option<Field<String>>,
     pub date: Option<Field<Date>>,
     pub time: Option<Field<Time>>,
+    /// A unit said without its street ("apartment 3D"): it replaces the unit of the address.
+    pub unit: Option<Field<String>>,
     /// What the caller's problem is, as the agent summarised it ("a leak under the sink").
     pub problem: Option<Field<String>>,
     /// The sentence corrects something said before ("sorry, I mean 1 PM"): its values replace
@@ -214,6 +216,15 @@ impl CallFacts {
         });
         if self.problem.is_none() {
             self.problem = said.problem;
+        }
+        // "…, apartment 3D" after "150 Grove Street, apartment 3B": the street stays.
+        if let (Some(unit), Some(address)) = (said.unit, self.address.as_mut()) {
+            let street = address.value.split(", ").next().unwrap_or("").to_string();
+            let value = format!("{street}{}", unit.value);
+            if value != address.value {
+                address.value = value;
+                address.said = format!("{} … {}", address.said, unit.said);
+            }
         }
     }
 

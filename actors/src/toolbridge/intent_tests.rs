@@ -93,6 +93,22 @@ fn booking_commitments_in_many_words() {
         "Okay, you're good for Tuesday at nine.",
         "Your name's down for Tuesday at nine.",
         "Perfect, that slot is yours.",
+        "You are officially on my calendar!",
+        "That's down under Quinlan: flat repair, Tuesday at 11:45.",
+        "Okay, Thursday at 2:15 pm is now yours.",
+        "Lovely, that's gone in the diary.",
+        "So, um, that's you sorted.",
+        "Got you in.",
+        "Mr. Haddad, we're all squared away for this coming Saturday at noon.",
+        "I've nailed down tomorrow at 1:15 pm for your in-home estimate.",
+        "Excellent, that's all arranged for next Tuesday at noon.",
+        "That's a go.",
+        "Alright, Gustavo, appointment secured.",
+        "Great, I've put that through.",
+        "We'll see you Friday at four, booking's complete.",
+        "Your hearing test has been entered for Monday the 20th.",
+        "Appointment's made, Catherine.",
+        "I've filed the booking: fence washing, Friday at one o'clock.",
     ] {
         if intents(text) != vec![Intent::Book] {
             missed.push(format!("{text} -> {:?}", intents(text)));
@@ -159,6 +175,9 @@ fn questions_offers_and_conditions_are_not_commitments() {
         "Just call us back when you're ready and we'll book it.",
         "If the crew thinks it's a one-day job, I'll schedule you for Saturday at 8.",
         "Tuesday at nine is booked. How about ten?",
+        "I've noted your number.",
+        "Your details are saved.",
+        "I'll hold that for you while you check with your husband.",
     ] {
         let got = intents(text);
         if got.contains(&Intent::Book) || got.contains(&Intent::Reschedule) {
