@@ -23,6 +23,7 @@ pub mod email;
 pub mod extractor;
 pub mod facts;
 pub mod intent;
+pub mod llm_extractor;
 pub mod name;
 pub mod numbers;
 pub mod pattern;
