@@ -65,6 +65,9 @@ pub struct CallSettings {
     pub voicemail: Arc<VoicemailSettings>,
     /// The legacy pipeline's endpoints; `None` when it is not configured.
     pub legacy: Option<Arc<LegacySettings>>,
+    /// The ToolBridge's optional LLM extractor (`[toolbridge] extractor = "llm"`); `None`: the
+    /// rules read the details of every commitment.
+    pub llm_extractor: Option<crate::legacy::LlmClient>,
 }
 
 /// The engine that takes a call PersonaPlex cannot serve.

@@ -96,8 +96,10 @@ fn phone_digits_are_read_the_way_the_rules_read_them() {
     // A correction inside the number: the corrected digits are the number.
     let transcript = vec!["That's 555 404 1188, no wait, 1189.".to_string()];
     let supported = |phone: &str| {
-        let mut answer = LlmAnswer::default();
-        answer.phone = Some(phone.into());
+        let answer = LlmAnswer {
+            phone: Some(phone.into()),
+            ..LlmAnswer::default()
+        };
         check(&answer, CommitmentKind::Book, &transcript, &ctx()).unsupported
     };
     assert_eq!(supported("5554041189"), Vec::<&str>::new());

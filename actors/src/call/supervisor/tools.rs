@@ -50,6 +50,7 @@ impl Handler<BridgeEvent> for CallSupervisor {
                     );
                 }
             }
+            BridgeEvent::Extracted { note, .. } => self.note(note),
             BridgeEvent::Incomplete { action, missing } => {
                 self.note(format!(
                     "{action} not run: missing or uncertain {}",
