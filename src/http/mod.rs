@@ -15,13 +15,14 @@ use actors::call::legacy_pipeline::LegacySettings;
 use actors::call::tls::{client_config, TrustPolicy};
 use actors::call::voicemail::VoicemailSettings;
 use actors::call::{CallContext, CallRegistry, CallServices, CallSettings, LinkSettings};
+use actors::legacy::LlmClient;
 use actors::pool::PersonaPlexPool;
 use actors::services::{MailOutbox, StoreHandle};
 use actors::speech::Speech;
 use actors::voicemail::load_greeting;
 use anyhow::Context;
 
-use crate::config::Config;
+use crate::config::{Config, ExtractorKind};
 
 /// Everything a request handler can reach.
 pub struct AppState {
@@ -74,6 +75,8 @@ pub fn call_settings(config: &Config) -> anyhow::Result<CallSettings> {
                 vad: config.legacy.vad,
             })
         }),
+        llm_extractor: (config.toolbridge.extractor == ExtractorKind::Llm)
+            .then(|| LlmClient::new(config.toolbridge.llm.client_config())),
     })
 }
 
