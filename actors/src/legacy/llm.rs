@@ -112,6 +112,7 @@ impl std::fmt::Debug for LlmConfig {
 ///                                               is a non-empty array: OpenAI refuses [])
 /// ```
 ///
+/// ([`LlmClient::structured`] sends a `response_format` instead of tools)
 /// and the answer's `choices[0].message` is read: its `tool_calls` when there are any (whatever
 /// `finish_reason` says: servers differ), else its `content`. `Send + Sync` and cheap to clone;
 /// the future of [`complete`](Self::complete) is not `Send` (awc): await it on an actix task.
