@@ -194,7 +194,9 @@ pub fn parse_answer(content: &str) -> Result<LlmAnswer, String> {
     if !value.is_object() {
         return Err(bad(&"not an object"));
     }
-    let mut answer: LlmAnswer = serde_json::from_value(value).map_err(|e| bad(&e))?;
+    // serde's message would quote the offending value, which may be the caller's number.
+    let mut answer: LlmAnswer =
+        serde_json::from_value(value).map_err(|_| bad(&"a field is not a string or null"))?;
     for field in [
         &mut answer.name,
         &mut answer.phone,

@@ -275,7 +275,8 @@ fn answers_are_parsed_leniently_but_must_be_json() {
         }
     );
     assert!(parse_answer("Sure! The name is John Smith.").is_err());
-    assert!(parse_answer("{\"phone\": 5551234567}").is_err());
+    let err = parse_answer("{\"phone\": 5551234567}").unwrap_err();
+    assert!(!err.contains("5551234567"), "{err}");
     assert!(parse_answer("[]").is_err());
 }
 
