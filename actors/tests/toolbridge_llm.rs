@@ -245,6 +245,7 @@ impl Harness {
             }
         }
         let decided_after = turn_ended.elapsed();
+        println!("decided {decided_after:?} after the end of the turn");
         let mut booked = self.booked().await;
         assert!(booked.len() <= 1, "{booked:?}");
         Outcome {
