@@ -469,3 +469,84 @@ fn a_caller_moving_an_appointment_gets_it_moved_not_doubled() {
         "the appointment keeps what the move did not say"
     );
 }
+
+/// `[toolbridge] extractor = "llm"` through the whole server: the OpenAI peer's answer (checked
+/// against the transcript) decides the booking, and the call's notes say so. The model reads
+/// "the noisy faucet" as leak repair, which the rules would not: the row shows who decided.
+#[test]
+fn with_the_llm_extractor_configured_the_model_reads_the_booking() {
+    let dir = temp_dir("booking-llm");
+    let smtp = SmtpSink::start(&dir.join("mail"), &[]);
+    let day = bookable_day();
+    let date = spoken(day);
+    let answer = serde_json::json!({"json": {
+        "name": "John Smith", "phone": "5551234567", "email": null, "address": "42 Oak Street",
+        "service": "Leak repair", "problem": "noisy faucet", "date": day.to_string(),
+        "time": "15:00", "date_said": date, "time_said": "3 PM",
+    }});
+    let chat = dir.join("chat.jsonl");
+    std::fs::write(&chat, format!("{answer}\n")).unwrap();
+    let (_llm, llm_port) = start_python_peer(
+        "openai_peer.py",
+        "openai-peer",
+        &["--chat-script", chat.to_str().unwrap(), "--api-key", "xk-1"],
+    );
+    let script = dir.join("script.txt");
+    let readback = format!(
+        "So that's John Smith, phone five five five, one two three, four five six seven, \
+         at 42 Oak Street, for the noisy faucet on {date} at 3 PM."
+    );
+    write_script(
+        &script,
+        &[
+            "Thanks for calling Bright Plumbing, this is Ava.",
+            "#wait 300",
+            &readback,
+            "Let me book that for you.",
+            "#wait 3000",
+        ],
+    );
+    let peer = PersonaPlexPeer::start(&[
+        "--prefill-ms",
+        "200",
+        "--mode",
+        "tone:300",
+        "--text-interval-ms",
+        "40",
+        "--script",
+        script.to_str().unwrap(),
+    ]);
+    let smtp_port = format!("port = {}", smtp.port);
+    let base_url = format!("base_url = \"http://127.0.0.1:{llm_port}\"");
+    let server = Server::start(
+        "booking-llm",
+        peer.port,
+        &[
+            ("email", &smtp_port),
+            ("toolbridge", "extractor = \"llm\""),
+            ("toolbridge.llm", &base_url),
+            ("toolbridge.llm", "api_key = \"xk-1\""),
+        ],
+    );
+
+    let (seen, _, _) = call(&server, 8.0);
+    let notes = seen["notes"].to_string();
+    assert!(
+        notes.contains("details read by the llm extractor"),
+        "{notes}"
+    );
+    let store = open_store(&server);
+    let midnight = jiff::civil::time(0, 0, 0, 0);
+    let rows = store
+        .appointments_between(
+            day.to_datetime(midnight),
+            day.tomorrow().unwrap().to_datetime(midnight),
+        )
+        .unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(
+        (rows[0].name.as_str(), rows[0].service.as_str()),
+        ("John Smith", "Leak repair")
+    );
+    assert_eq!(rows[0].start.to_string(), format!("{day}T15:00:00"));
+}

@@ -12,7 +12,7 @@ use anyhow::{bail, Context};
 
 use super::{
     Config, LegacyConfig, PersonaPlexConfig, ServerConfig, SignalWireConfig, StoreConfig,
-    VoicemailConfig, ENV_PREFIX,
+    ToolBridgeConfig, VoicemailConfig, ENV_PREFIX,
 };
 
 /// Applies `ATLAS_<SECTION>_<KEY>=value` variables to the parsed file.
@@ -42,17 +42,47 @@ pub(super) fn apply_env_overrides(
                 section_list(&defaults)
             );
         };
-        let default_value = defaults[&section].as_table().and_then(|t| t.get(&key));
-        let value = typed_env_value(&name, &raw, default_value)?;
+        let section_defaults = defaults[&section].as_table();
         let entry = table
             .entry(section.clone())
             .or_insert_with(|| toml::Value::Table(toml::Table::new()));
         let Some(section_table) = entry.as_table_mut() else {
             bail!("config key {section} must be a table");
         };
+        if let Some((sub, sub_key, default)) = section_defaults.and_then(|d| sub_table_key(d, &key))
+        {
+            let value = typed_env_value(&name, &raw, Some(default))?;
+            let sub_entry = section_table
+                .entry(sub.clone())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            let Some(sub_table) = sub_entry.as_table_mut() else {
+                bail!("config key {section}.{sub} must be a table");
+            };
+            sub_table.insert(sub_key, value);
+            continue;
+        }
+        let default_value = section_defaults.and_then(|t| t.get(&key));
+        let value = typed_env_value(&name, &raw, default_value)?;
         section_table.insert(key, value);
     }
     Ok(())
+}
+
+/// A key of one of the section's sub-tables, when `key` is not the section's own:
+/// `llm_api_key` in `[toolbridge]` is `api_key` of `[toolbridge.llm]` (so
+/// `ATLAS_TOOLBRIDGE_LLM_API_KEY` sets it). Returns the sub-table, its key and its default.
+fn sub_table_key<'a>(
+    section: &'a toml::Table,
+    key: &str,
+) -> Option<(String, String, &'a toml::Value)> {
+    if section.contains_key(key) {
+        return None;
+    }
+    section.iter().find_map(|(sub, value)| {
+        let rest = key.strip_prefix(sub.as_str())?.strip_prefix('_')?;
+        let default = value.as_table()?.get(rest)?;
+        Some((sub.clone(), rest.to_string(), default))
+    })
 }
 
 /// Converts an environment string to the TOML type the key expects.
@@ -101,6 +131,7 @@ pub(super) fn section_error(table: &toml::Table) -> Option<String> {
             "speech" => check::<SpeechConfig>(value),
             "voicemail" => check::<VoicemailConfig>(value),
             "legacy" => check::<LegacyConfig>(value),
+            "toolbridge" => check::<ToolBridgeConfig>(value),
             _ => return None,
         };
         result

@@ -23,7 +23,8 @@ use serde::{Deserialize, Serialize};
 
 use env::{apply_env_overrides, section_error};
 pub use sections::{
-    LegacyConfig, PersonaPlexConfig, ServerConfig, SignalWireConfig, StoreConfig, VoicemailConfig,
+    ExtractorKind, LegacyConfig, PersonaPlexConfig, ServerConfig, SignalWireConfig, StoreConfig,
+    ToolBridgeConfig, VoicemailConfig,
 };
 
 /// Prefix of every environment override.
@@ -45,6 +46,7 @@ pub struct Config {
     pub speech: SpeechConfig,
     pub voicemail: VoicemailConfig,
     pub legacy: LegacyConfig,
+    pub toolbridge: ToolBridgeConfig,
 }
 
 impl Config {
@@ -168,6 +170,18 @@ impl Config {
                 .validate()
                 .map_err(|e| anyhow::anyhow!("[legacy.llm]: {e}"))?;
         }
+        if self.toolbridge.extractor == ExtractorKind::Llm {
+            let llm = &self.toolbridge.llm;
+            if llm.base_url.trim().is_empty() {
+                bail!(
+                    "[toolbridge] extractor = \"llm\" needs [toolbridge.llm] base_url (an \
+                     OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000); or set extractor = \"rules\""
+                );
+            }
+            llm.client_config()
+                .validate()
+                .map_err(|e| anyhow::anyhow!("[toolbridge.llm]: {e}"))?;
+        }
         if !self.voicemail.greeting.is_file() {
             bail!(
                 "voicemail.greeting {} does not exist (scripts/make-voicemail-greeting makes it)",
@@ -255,6 +269,7 @@ impl Config {
             &mut shown.speech.openai_api_key,
             &mut shown.legacy.stt.api_key,
             &mut shown.legacy.llm.api_key,
+            &mut shown.toolbridge.llm.api_key,
         ] {
             if !secret.is_empty() {
                 *secret = REDACTED.into();

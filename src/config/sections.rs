@@ -24,6 +24,81 @@ pub struct LegacyConfig {
     pub vad: VadConfig,
 }
 
+/// The ToolBridge: which extractor reads the details of what the agent commits to.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ToolBridgeConfig {
+    /// `rules` (the default) or `llm`: an OpenAI-compatible model reads the details, each
+    /// checked against the transcript, and the rules decide when it fails or is too slow.
+    pub extractor: ExtractorKind,
+    pub llm: ExtractorLlmConfig,
+}
+
+/// Who reads a commitment's details.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExtractorKind {
+    #[default]
+    Rules,
+    Llm,
+}
+
+/// `[toolbridge.llm]`: the chat completions endpoint of the LLM extractor. `Debug` hides the
+/// API key.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExtractorLlmConfig {
+    /// Requests go to `{base_url}/v1/chat/completions`; required with `extractor = "llm"`.
+    pub base_url: String,
+    pub model: String,
+    /// Sent as `Authorization: Bearer ...` when non-empty.
+    pub api_key: String,
+    /// Whole-request budget; past it the rules decide. A booking waits for it, so keep it short.
+    pub timeout_ms: u64,
+}
+
+impl Default for ExtractorLlmConfig {
+    fn default() -> Self {
+        ExtractorLlmConfig {
+            base_url: String::new(),
+            model: "gpt-4o-mini".into(),
+            api_key: String::new(),
+            timeout_ms: 2000,
+        }
+    }
+}
+
+impl ExtractorLlmConfig {
+    /// The chat client's settings: temperature 0, an extraction has one right answer.
+    pub fn client_config(&self) -> LlmConfig {
+        LlmConfig {
+            base_url: self.base_url.clone(),
+            api_key: self.api_key.clone(),
+            model: self.model.clone(),
+            timeout_ms: self.timeout_ms,
+            temperature: 0.0,
+        }
+    }
+}
+
+impl std::fmt::Debug for ExtractorLlmConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExtractorLlmConfig")
+            .field("base_url", &self.base_url)
+            .field("model", &self.model)
+            .field(
+                "api_key",
+                &if self.api_key.is_empty() {
+                    ""
+                } else {
+                    "[redacted]"
+                },
+            )
+            .field("timeout_ms", &self.timeout_ms)
+            .finish()
+    }
+}
+
 /// Voicemail: the last resort, and what a call gets when nothing else is configured.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]

@@ -142,9 +142,11 @@ fn redaction_hides_every_secret() {
     config.server.admin_token = "admin-very-secret".into();
     config.email.password = "smtp-very-secret".into();
     config.speech.openai_api_key = "tts-very-secret".into();
+    config.toolbridge.llm.api_key = "extractor-very-secret".into();
     let shown = config.redacted_toml();
     assert!(!shown.contains("very-secret"), "{shown}");
     assert_eq!(shown.matches(REDACTED).count(), 6, "{shown}");
+    assert!(!format!("{:?}", config.toolbridge).contains("very-secret"));
 }
 
 #[test]
@@ -214,4 +216,57 @@ fn limits_and_timeouts_are_checked() {
             "{key}: {said}"
         );
     }
+}
+
+#[test]
+fn the_llm_extractor_needs_an_endpoint() {
+    let config = Config::from_toml(&repo_config(), no_env()).unwrap();
+    assert_eq!(config.toolbridge.extractor, ExtractorKind::Rules);
+    let err = Config::from_toml("[toolbridge]\nextractor = \"llm\"\n", no_env()).unwrap_err();
+    let message = format!("{err:#}");
+    assert!(
+        message.contains("[toolbridge.llm] base_url") && message.contains("extractor = \"llm\""),
+        "{message}"
+    );
+    let err = Config::from_toml("[toolbridge]\nextractor = \"gpt\"\n", no_env()).unwrap_err();
+    assert!(format!("{err:#}").contains("[toolbridge]"), "{err:#}");
+    let err = Config::from_toml(
+        "[toolbridge]\nextractor = \"llm\"\n[toolbridge.llm]\nbase_url = \"x\"\n",
+        no_env(),
+    )
+    .unwrap_err();
+    assert!(format!("{err:#}").contains("[toolbridge.llm]"), "{err:#}");
+}
+
+#[test]
+fn the_llm_extractor_from_the_environment() {
+    let config = Config::from_toml(
+        &repo_config(),
+        env(&[
+            ("ATLAS_TOOLBRIDGE_EXTRACTOR", "llm"),
+            ("ATLAS_TOOLBRIDGE_LLM_BASE_URL", "http://10.0.0.5:8000"),
+            ("ATLAS_TOOLBRIDGE_LLM_API_KEY", "1234"),
+            ("ATLAS_TOOLBRIDGE_LLM_TIMEOUT_MS", "1500"),
+            ("ATLAS_LEGACY_LLM_API_KEY", "legacy-key"),
+        ]),
+    )
+    .unwrap();
+    let tb = &config.toolbridge;
+    assert_eq!(tb.extractor, ExtractorKind::Llm);
+    assert_eq!(
+        (tb.llm.base_url.as_str(), tb.llm.api_key.as_str()),
+        ("http://10.0.0.5:8000", "1234")
+    );
+    assert_eq!(tb.llm.timeout_ms, 1500);
+    assert_eq!(tb.llm.model, "gpt-4o-mini");
+    let client = tb.llm.client_config();
+    assert_eq!((client.timeout_ms, client.temperature), (1500, 0.0));
+    // Sub-table keys of other sections follow the same rule.
+    assert_eq!(config.legacy.llm.api_key, "legacy-key");
+    let err =
+        Config::from_toml("", env(&[("ATLAS_TOOLBRIDGE_LLM_TIMEOUT_MS", "soon")])).unwrap_err();
+    assert!(
+        format!("{err:#}").contains("ATLAS_TOOLBRIDGE_LLM_TIMEOUT_MS"),
+        "{err:#}"
+    );
 }

@@ -21,13 +21,14 @@ use actors::call::voicemail::VoicemailSettings;
 use actors::call::{
     CallContext, CallRegistry, CallServices, CallSettings, LinkSettings, StreamTimeouts,
 };
+use actors::legacy::LlmClient;
 use actors::pool::PersonaPlexPool;
 use actors::services::{MailOutbox, StoreHandle};
 use actors::speech::Speech;
 use actors::voicemail::load_greeting;
 use anyhow::Context;
 
-use crate::config::Config;
+use crate::config::{Config, ExtractorKind};
 use crate::signalwire::media_credentials::MediaSecret;
 
 /// Everything a request handler can reach.
@@ -95,6 +96,8 @@ pub fn call_settings(config: &Config) -> anyhow::Result<CallSettings> {
                 vad: config.legacy.vad,
             })
         }),
+        llm_extractor: (config.toolbridge.extractor == ExtractorKind::Llm)
+            .then(|| LlmClient::new(config.toolbridge.llm.client_config())),
     })
 }
 

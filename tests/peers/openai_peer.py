@@ -23,7 +23,7 @@ without any model, so tests can recognise what came back:
     again with --cycle-scripts), else --stt-text. --stt-fail answers 500 and
     --stt-delay-ms waits first.
   * POST /v1/chat/completions: JSON {"model", "messages", ["tools"],
-    ["tool_choice"], ["temperature"], ...}. The messages are checked like
+    ["tool_choice"], ["temperature"], ["response_format"], ...}. The messages are checked like
     OpenAI does: known roles, content where required, every `tool` message
     answering a `tool_calls` id of the assistant message before it, and every
     such id answered before the next non-tool message. The answer is the next
@@ -37,7 +37,15 @@ without any model, so tests can recognise what came back:
     starts the script again with --cycle-scripts. A scripted tool the request
     did not offer in `tools` is a 500 ("peer_script_error"), so a client that
     forgot its tools fails loudly. --chat-fail answers 500 and --chat-delay-ms
-    waits first. `stream` and n > 1 are refused (400).
+    waits first. `stream` and n > 1 are refused (400). A `response_format` is
+    checked like OpenAI does (type text, json_object or json_schema; a
+    json_schema needs a name and a schema, and under "strict" every object
+    must require all its properties and forbid additional ones). A turn
+    {"json": {...}} answers that object as the message's content (JSON text);
+    it needs a json_schema response_format, and under "strict" exactly the
+    schema's properties, or it is a 500 "peer_script_error". Any turn may
+    carry "delay_ms" (waited before answering, on top of --chat-delay-ms);
+    a turn {"status": 500} answers that HTTP status with an OpenAI error.
   * GET /stats: JSON with per-endpoint request counts and each endpoint's last
     request body and headers, for tests to assert on. For transcriptions the
     "body" is the form: its text fields, and under "file" the part's
@@ -59,6 +67,7 @@ import asyncio
 import io
 import json
 import logging
+import re
 import signal
 import socket
 import sys
@@ -251,12 +260,20 @@ class Peer:
             self.tool_messages.append(entry)
             log.info("chat: tool result for %s: %r", last["tool_call_id"], last["content"])
 
-        if self.args.chat_delay_ms > 0:
-            await asyncio.sleep(self.args.chat_delay_ms / 1000)
+        turn = self.peek_chat_turn()
+        delay_ms = self.args.chat_delay_ms + turn.get("delay_ms", 0)
+        if delay_ms > 0:
+            await asyncio.sleep(delay_ms / 1000)
         if self.args.chat_fail:
             return openai_error(500, "The server had an error while processing your request.", kind="server_error")
+        if "status" in turn:
+            self.advance_chat_script()
+            return openai_error(turn["status"], turn.get("message", "The server had an error while processing your request."),
+                                kind="server_error")
+        if "json" in turn and (problem := check_scripted_json(turn["json"], body.get("response_format"))):
+            # The turn stays next, like a tool the request did not offer.
+            return openai_error(500, problem, kind="peer_script_error")
 
-        turn = self.peek_chat_turn()
         offered = {t["function"]["name"] for t in body.get("tools") or []}
         calls = turn.get("tool_calls") or ([turn["tool_call"]] if "tool_call" in turn else [])
         for call in calls:
@@ -281,9 +298,10 @@ class Peer:
             finish = "tool_calls"
             completion_text = json.dumps(tool_calls)
         else:
-            message = {"role": "assistant", "content": turn["text"], "refusal": None}
+            text = json.dumps(turn["json"]) if "json" in turn else turn["text"]
+            message = {"role": "assistant", "content": text, "refusal": None}
             finish = "stop"
-            completion_text = turn["text"]
+            completion_text = text
         self.chat_answers.append(message)
         log.info("chat: %d messages -> %s", len(messages), finish)
         prompt_tokens = sum(len(json.dumps(m).split()) for m in messages)
@@ -438,6 +456,9 @@ def check_chat_request(body):
     elif "tool_choice" in body:
         return "'tool_choice' is only allowed when 'tools' are specified.", "tool_choice"
 
+    if "response_format" in body and (problem := check_response_format(body["response_format"])):
+        return problem
+
     awaiting = []  # tool_call ids of the last assistant message not answered yet
     for i, m in enumerate(messages):
         where = f"messages[{i}]"
@@ -483,6 +504,73 @@ def check_chat_request(body):
     return None
 
 
+def check_response_format(fmt):
+    """None when `fmt` is a response_format OpenAI takes, else (message, param).
+
+    json_schema needs a name (letters, digits, _ and -, at most 64) and a schema object; with
+    "strict": true every object in the schema must list all its properties in "required" and
+    set "additionalProperties": false, as OpenAI's structured outputs demand."""
+    if not isinstance(fmt, dict) or fmt.get("type") not in ("text", "json_object", "json_schema"):
+        return ("Invalid 'response_format.type': expected one of text, json_object, json_schema.",
+                "response_format.type")
+    if fmt["type"] != "json_schema":
+        return None
+    spec = fmt.get("json_schema")
+    if not isinstance(spec, dict):
+        return "Missing required parameter: 'response_format.json_schema'.", "response_format.json_schema"
+    name = spec.get("name")
+    if not isinstance(name, str) or not re.fullmatch(r"[a-zA-Z0-9_-]{1,64}", name):
+        return ("Invalid 'response_format.json_schema.name': letters, digits, '_' and '-' only, at most 64.",
+                "response_format.json_schema.name")
+    schema = spec.get("schema")
+    if not isinstance(schema, dict):
+        return "Invalid 'response_format.json_schema.schema': expected an object.", "response_format.json_schema.schema"
+    if spec.get("strict"):
+        problem = strict_schema_problem(schema, "schema")
+        if problem:
+            return (f"Invalid schema for response_format '{name}': {problem}",
+                    "response_format.json_schema.schema")
+    return None
+
+
+def strict_schema_problem(schema, where):
+    """What makes `schema` unfit for strict structured outputs, or None."""
+    if not isinstance(schema, dict):
+        return f"{where} is not an object."
+    types = schema.get("type")
+    types = types if isinstance(types, list) else [types]
+    if "object" in types:
+        properties = schema.get("properties")
+        if not isinstance(properties, dict):
+            return f"{where} is an object without 'properties'."
+        if schema.get("additionalProperties") is not False:
+            return f"In context={where}, 'additionalProperties' is required to be supplied and to be false."
+        required = schema.get("required")
+        if not isinstance(required, list) or sorted(required) != sorted(properties):
+            missing = sorted(set(properties) - set(required or []))
+            return f"In context={where}, 'required' is required to be supplied and to be an array including every key in properties. Missing {missing}."
+        for key, sub in properties.items():
+            if (problem := strict_schema_problem(sub, f"{where}.properties.{key}")) is not None:
+                return problem
+    if "array" in types and "items" in schema:
+        return strict_schema_problem(schema["items"], f"{where}.items")
+    return None
+
+
+def check_scripted_json(answer, fmt):
+    """Why a scripted {"json": ...} turn cannot answer this request (None when it can): the
+    request must ask for a json_schema, and under "strict" the scripted object must have exactly
+    the schema's properties, since a strict model cannot answer anything else."""
+    if not isinstance(fmt, dict) or fmt.get("type") != "json_schema":
+        return "peer script wants a json_schema answer, but the request asked for no response_format json_schema"
+    spec = fmt["json_schema"]
+    properties = spec["schema"].get("properties", {})
+    if spec.get("strict") and (not isinstance(answer, dict) or sorted(answer) != sorted(properties)):
+        return (f"peer script's JSON keys {sorted(answer) if isinstance(answer, dict) else answer!r} "
+                f"are not the strict schema's properties {sorted(properties)}")
+    return None
+
+
 def read_lines(path):
     """The lines of a --stt-script file, without their line ends."""
     with open(path, encoding="utf-8") as f:
@@ -499,8 +587,12 @@ def read_chat_script(path):
                 continue
             turn = json.loads(line)
             calls = turn.get("tool_calls") or ([turn["tool_call"]] if "tool_call" in turn else [])
-            if not isinstance(turn.get("text"), str) and not calls:
-                raise SystemExit(f"{path}:{n}: expected {{\"text\": ...}} or {{\"tool_call\": {{\"name\", \"arguments\"}}}}")
+            answers = isinstance(turn.get("text"), str) or calls or "json" in turn or isinstance(turn.get("status"), int)
+            if not answers:
+                raise SystemExit(f"{path}:{n}: expected {{\"text\": ...}}, {{\"tool_call\": {{\"name\", \"arguments\"}}}}, "
+                                 f"{{\"json\": ...}} or {{\"status\": <HTTP status>}}")
+            if not isinstance(turn.get("delay_ms", 0), (int, float)):
+                raise SystemExit(f"{path}:{n}: \"delay_ms\" must be a number")
             for call in calls:
                 if not isinstance(call.get("name"), str):
                     raise SystemExit(f"{path}:{n}: a tool call needs a \"name\"")

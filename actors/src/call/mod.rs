@@ -68,6 +68,9 @@ pub struct CallSettings {
     pub voicemail: Arc<VoicemailSettings>,
     /// The legacy pipeline's endpoints; `None` when it is not configured.
     pub legacy: Option<Arc<LegacySettings>>,
+    /// The ToolBridge's optional LLM extractor (`[toolbridge] extractor = "llm"`); `None`: the
+    /// rules read the details of every commitment.
+    pub llm_extractor: Option<crate::legacy::LlmClient>,
 }
 
 /// How long a media stream waits on its peer; each wait ends the stream (and its call) when it

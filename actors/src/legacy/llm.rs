@@ -112,6 +112,7 @@ impl std::fmt::Debug for LlmConfig {
 ///                                               is a non-empty array: OpenAI refuses [])
 /// ```
 ///
+/// ([`LlmClient::structured`] sends a `response_format` instead of tools)
 /// and the answer's `choices[0].message` is read: its `tool_calls` when there are any (whatever
 /// `finish_reason` says: servers differ), else its `content`. `Send + Sync` and cheap to clone;
 /// the future of [`complete`](Self::complete) is not `Send` (awc): await it on an actix task.
@@ -143,21 +144,7 @@ impl LlmClient {
         tools: &Value,
     ) -> Result<Completion, LegacyError> {
         let started = std::time::Instant::now();
-        let body = self.request_body(messages, tools);
-        let after = Duration::from_millis(self.config.timeout_ms);
-        let completion = http::within(ENDPOINT, after, async {
-            let key = &self.config.api_key;
-            let answer = http::read_answer(
-                ENDPOINT,
-                &self.url,
-                key,
-                MAX_ANSWER_BYTES,
-                http::post(&self.url, key).send_json(&body),
-            )
-            .await?;
-            parse_completion(&answer)
-        })
-        .await?;
+        let completion = self.exchange(self.request_body(messages, tools)).await?;
         log::debug!(
             "llm: {} messages -> {} in {} ms",
             messages.len(),
@@ -174,6 +161,42 @@ impl LlmClient {
             started.elapsed().as_millis()
         );
         Ok(completion)
+    }
+
+    /// One answer of the model on `messages` in the shape `response_format` asks for (OpenAI's
+    /// `{"type": "json_schema", "json_schema": {...}}`), without tools: the message's text,
+    /// for the caller to parse. Bounded by `timeout_ms` like [`Self::complete`].
+    pub async fn structured(
+        &self,
+        messages: &[ChatMessage],
+        response_format: &Value,
+    ) -> Result<String, LegacyError> {
+        let mut body = self.request_body(messages, &Value::Null);
+        body["response_format"] = response_format.clone();
+        match self.exchange(body).await? {
+            Completion::Text(text) => Ok(text),
+            Completion::ToolCalls(_) => Err(LegacyError::BadResponse(format!(
+                "{ENDPOINT} answered with tool calls where none were offered"
+            ))),
+        }
+    }
+
+    /// Posts `body` and reads the completion, all within `timeout_ms`.
+    async fn exchange(&self, body: Value) -> Result<Completion, LegacyError> {
+        let after = Duration::from_millis(self.config.timeout_ms);
+        http::within(ENDPOINT, after, async {
+            let key = &self.config.api_key;
+            let answer = http::read_answer(
+                ENDPOINT,
+                &self.url,
+                key,
+                MAX_ANSWER_BYTES,
+                http::post(&self.url, key).send_json(&body),
+            )
+            .await?;
+            parse_completion(&answer)
+        })
+        .await
     }
 
     fn request_body(&self, messages: &[ChatMessage], tools: &Value) -> Value {

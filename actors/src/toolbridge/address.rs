@@ -51,6 +51,12 @@ pub fn is_street_suffix(lower: &str) -> bool {
     SUFFIXES.iter().any(|(s, _)| *s == lower)
 }
 
+/// The written form of a street suffix or unit word ("st" and "street" are both "Street",
+/// "apt" is "Apartment"), for comparing an address written one way with one said another.
+pub fn written_form(lower: &str) -> Option<&'static str> {
+    suffix(lower).or_else(|| UNITS.iter().find(|(u, _)| *u == lower).map(|(_, w)| *w))
+}
+
 /// A word of a house number said aloud; "oh" is a zero inside one ("twelve oh five").
 fn numberish(lower: &str) -> bool {
     is_number_word(lower) || lower == "oh"

@@ -34,7 +34,8 @@ const LEAD_IN: &[&str] = &[
     "be", "to", "at", "that", "it", "read", "e-mail",
 ];
 
-fn separator(word: &str) -> Option<&'static str> {
+/// The symbol a word reads out inside an address ("dot" is "."), if it is one.
+pub fn separator(word: &str) -> Option<&'static str> {
     SEPARATORS.iter().find(|(w, _)| *w == word).map(|(_, s)| *s)
 }
 

@@ -9,7 +9,9 @@
 //!   run together by [`extractor`], which drops what [`caveats`] says is not the caller's;
 //! * [`facts`]: what the call has established so far, with confidence;
 //! * [`intent`]: commitments, from the [`rules`] table in the [`pattern`] language;
-//! * [`state`]: the per-call state machine that turns all that into actions.
+//! * [`state`]: the per-call state machine that turns all that into actions;
+//! * [`llm_extractor`]: the optional LLM extractor's request, and the check of its answer
+//!   against the transcript.
 //!
 //! It never books on a guess: a `Book` action needs every required field at or above
 //! [`BOOKING_THRESHOLD`]; otherwise it reports `BookingIncomplete` with what is missing.
@@ -23,6 +25,7 @@ pub mod email;
 pub mod extractor;
 pub mod facts;
 pub mod intent;
+pub mod llm_extractor;
 pub mod name;
 pub mod numbers;
 pub mod pattern;

@@ -197,6 +197,13 @@ fn corrected(s: &Sentence, runs: Vec<Run>) -> Vec<Run> {
     out
 }
 
+/// Every stretch of digits the sentence reads out, spoken digits turned to digits ("oh" and
+/// "double five" included) and corrections inside a number applied: what an external
+/// extractor's phone number must be found in.
+pub fn digit_runs(s: &Sentence) -> Vec<String> {
+    corrected(s, runs(s)).iter().map(Run::digits).collect()
+}
+
 /// The phone number in a sentence. Two different numbers in one sentence are an offer or a
 /// mix-up, so the last one is kept with low confidence.
 pub fn extract(s: &Sentence) -> Option<Field<String>> {

@@ -148,6 +148,11 @@ impl ToolBridgeState {
         }
     }
 
+    /// What the bridge knows about the business and the call (for an external extractor).
+    pub fn context(&self) -> &ExtractionContext {
+        self.extractor.context()
+    }
+
     pub fn facts(&self) -> &CallFacts {
         &self.facts
     }

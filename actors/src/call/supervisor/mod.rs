@@ -189,15 +189,16 @@ impl CallSupervisor {
         .start();
         let today = business.tz().to_datetime(jiff::Timestamp::now()).date();
         let extraction = ExtractionContext::for_business(&business, today);
-        self.bridge = Some(
-            ToolBridge::new(
-                self.setup.call_sid.clone(),
-                extraction,
-                executor.clone(),
-                ctx.address().recipient(),
-            )
-            .start(),
+        let mut bridge = ToolBridge::new(
+            self.setup.call_sid.clone(),
+            extraction,
+            executor.clone(),
+            ctx.address().recipient(),
         );
+        if let Some(llm) = &settings.llm_extractor {
+            bridge = bridge.with_llm_extractor(llm.clone());
+        }
+        self.bridge = Some(bridge.start());
         self.announcer = Some(
             Announcer::new(
                 self.setup.call_sid.clone(),

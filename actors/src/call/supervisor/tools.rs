@@ -49,6 +49,7 @@ impl Handler<BridgeEvent> for CallSupervisor {
                 }
             }
             BridgeEvent::Facts(facts) => self.facts = *facts,
+            BridgeEvent::Extracted { note, .. } => self.note(note),
             BridgeEvent::Incomplete { action, missing } => {
                 self.note(format!(
                     "{action} not run: missing or uncertain {}",
