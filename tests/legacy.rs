@@ -382,12 +382,16 @@ fn a_failing_endpoint_sends_the_caller_to_voicemail() {
     call(&server, "fail", 8.0, &[3.0], "CAfail");
     let store = Store::open(&server.dir.join("switchboard.db")).unwrap();
     // The end of the call is recorded off the actor thread, just after the caller hangs up.
-    wait_until(Duration::from_secs(5), "the call's end to be recorded", || {
-        store
-            .call("CAfail")
-            .unwrap()
-            .is_some_and(|r| r.ended_at.is_some())
-    });
+    wait_until(
+        Duration::from_secs(5),
+        "the call's end to be recorded",
+        || {
+            store
+                .call("CAfail")
+                .unwrap()
+                .is_some_and(|r| r.ended_at.is_some())
+        },
+    );
     let record = store.call("CAfail").unwrap().unwrap();
     assert_eq!(record.outcome.as_deref(), Some("voicemail"), "{record:?}");
     assert!(

@@ -4,8 +4,8 @@ use std::sync::LazyLock;
 
 use super::pattern::Pattern;
 use super::rules::{
-    BLOCK_ANYWHERE, BLOCK_BEFORE, GLAD, GROUPS, IF_ASIDE, IF_WHETHER, RULES, SLOT_WORDS,
-    STATE_RULES, UNAVAILABLE,
+    BLOCK_ANYWHERE, BLOCK_BEFORE, GLAD, GROUPS, IF_ASIDE, IF_WHETHER, NOT_AN_OFFER, RULES,
+    SLOT_WORDS, STATE_RULES, UNAVAILABLE,
 };
 use super::words::Sentence;
 
@@ -39,6 +39,7 @@ struct Compiled {
     anywhere: Vec<Pattern>,
     before: Vec<Pattern>,
     if_aside: Vec<Pattern>,
+    not_an_offer: Vec<Pattern>,
 }
 
 fn compile(table: &[&str]) -> Vec<Pattern> {
@@ -55,6 +56,7 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| Compiled {
     anywhere: compile(BLOCK_ANYWHERE),
     before: compile(BLOCK_BEFORE),
     if_aside: compile(IF_ASIDE),
+    not_an_offer: compile(NOT_AN_OFFER),
 });
 
 /// Whether a commitment found at `start..end` is undone by the words around it: a condition
@@ -65,7 +67,8 @@ fn blocked(words: &[&str], start: usize, end: usize) -> bool {
         return true;
     }
     let window = &words[start.saturating_sub(BLOCK_WINDOW)..start];
-    if c.before.iter().any(|p| p.find(window).is_some()) {
+    let offer_free = c.not_an_offer.iter().any(|p| p.find(window).is_some());
+    if !offer_free && c.before.iter().any(|p| p.find(window).is_some()) {
         return true;
     }
     // "If the crew thinks it's a one-day job, I'll schedule you": an "if" clause before the

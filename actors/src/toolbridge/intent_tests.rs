@@ -109,6 +109,12 @@ fn booking_commitments_in_many_words() {
         "Your hearing test has been entered for Monday the 20th.",
         "Appointment's made, Catherine.",
         "I've filed the booking: fence washing, Friday at one o'clock.",
+        "Your appointment is for Tuesday at 9.",
+        "I've put in a work order for Tuesday morning.",
+        "I can confirm you're booked for Tuesday at nine.",
+        "Happy to confirm, you're all set.",
+        "You'll be all set for Tuesday at 9.",
+        "Okay, I've got that down.",
     ] {
         if intents(text) != vec![Intent::Book] {
             missed.push(format!("{text} -> {:?}", intents(text)));
@@ -176,6 +182,9 @@ fn questions_offers_and_conditions_are_not_commitments() {
         "If the crew thinks it's a one-day job, I'll schedule you for Saturday at 8.",
         "Tuesday at nine is booked. How about ten?",
         "I've noted your number.",
+        "I can put you down for Tuesday.",
+        "You'll be all set once we confirm.",
+        "Your appointment is not until next week, do you want an earlier one?",
         "Your details are saved.",
         "I'll hold that for you while you check with your husband.",
     ] {

@@ -202,7 +202,9 @@ pub const RULES: &[Rule] = &[
     Rule { intent: Intent::Book, pattern: "{will} {adv} nail|pin|firm|lock|tie down|up" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} nailed|pinned|firmed|locked|tied down|up" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} put|pushed {obj} through" },
-    Rule { intent: Intent::Book, pattern: "{did} {adv} filed|placed|submitted|lodged|created|logged the|your|that|a booking|appointment|reservation|visit|order|request" },
+    Rule { intent: Intent::Book, pattern: "{did} {adv} filed|placed|submitted|lodged|created|logged|opened|put the|your|that|a booking|appointment|reservation|visit|order|request|ticket" },
+    Rule { intent: Intent::Book, pattern: "{did} {adv} filed|placed|submitted|created|opened|put in the|a|your work order|service request|service order|job" },
+    Rule { intent: Intent::Book, pattern: "{will} {adv} put in|open|create the|a|your work order|service request|service order|ticket|order" },
     Rule { intent: Intent::Book, pattern: "{will} {adv} file|place|submit|lodge the|your|that|a booking|appointment|reservation|visit" },
     Rule { intent: Intent::Book, pattern: "appointment|booking|visit|reservation|slot secured|booked|confirmed|made|arranged|entered|scheduled|reserved|locked" },
     Rule { intent: Intent::Book, pattern: "{you_are} all? good for|to" },
@@ -212,6 +214,8 @@ pub const RULES: &[Rule] = &[
     Rule { intent: Intent::Book, pattern: "{you_are} all? officially? added|put|entered|written to|on|in|into|down" },
     Rule { intent: Intent::Book, pattern: "{holder} {have_got} you down|booked|scheduled|penciled|pencilled|confirmed|reserved|in|for|set" },
     Rule { intent: Intent::Book, pattern: "{holder} {have_got} you {on_sched}" },
+    Rule { intent: Intent::Book, pattern: "{holder} {have_got} that|it|this|everything down|in|booked|scheduled|reserved|confirmed" },
+    Rule { intent: Intent::Book, pattern: "you'll|you will be all? set|booked|scheduled|confirmed for|on" },
     Rule { intent: Intent::Book, pattern: "got you down|booked|scheduled|penciled|pencilled|confirmed|reserved|set" },
     Rule { intent: Intent::Book, pattern: "got you in|on for" },
     Rule { intent: Intent::Book, pattern: "got you {on_sched}" },
@@ -270,6 +274,7 @@ pub const STATE_RULES: &[&str] = &[
     "{it_is} yours",
     "is|are now? all? yours",
     "{it_is} down for|under|as",
+    "your appointment|visit|booking|reservation is|'s now? for|on",
     "is|are now? on for",
     "is|are all? officially? now? {done}",
     "has|have been|got all? officially? now? {done}",
@@ -345,6 +350,14 @@ pub const IF_WHETHER: &[&str] = &[
     "test",
     "find out",
     "figure out",
+];
+
+/// Offer words that are not offers in these phrases: "I can confirm you're booked", "happy to
+/// confirm".
+#[rustfmt::skip]
+pub const NOT_AN_OFFER: &[&str] = &[
+    "can confirm", "could confirm", "can see", "can tell you", "happy to confirm",
+    "happy to say", "happy to report", "glad to say", "pleased to confirm",
 ];
 
 /// After the commitment, "if" makes it conditional ("I'll book you in if that works") unless
