@@ -464,3 +464,74 @@ fn the_piece_splitter_cuts_like_personaplex() {
         ]
     );
 }
+
+/// The same call cut into pieces anywhere (inside words, before punctuation, one character at a
+/// time): PersonaPlex's text pieces are not aligned with anything, so the bridge must book the
+/// same whatever the cut. Also proves no transcript makes it panic.
+#[test]
+fn bookings_do_not_depend_on_where_the_stream_cuts_words() {
+    /// A small deterministic generator: the same cuts on every run.
+    struct Lcg(u64);
+    impl Lcg {
+        fn next(&mut self, n: usize) -> usize {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((self.0 >> 33) as usize) % n.max(1)
+        }
+    }
+    let mut rng = Lcg(7);
+    let mut checked = 0;
+    for part in ["transcripts", "corpus/tuning", "corpus/check"] {
+        let dir = fixtures(part);
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        files.sort();
+        for file in files {
+            let business: Business =
+                toml::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+            for call in &business.call {
+                let canonical = run(call, &business).actions;
+                let date = call.call_date.parse().unwrap();
+                let mut bridge = ToolBridgeState::new(business.context(date));
+                let mut actions = Vec::new();
+                for line in call.transcript.lines().map(str::trim) {
+                    if line.is_empty() || line.starts_with("caller:") {
+                        continue;
+                    }
+                    let text = format!(" {}", line.replace('|', ""));
+                    let chars: Vec<char> = text.chars().collect();
+                    let mut at = 0;
+                    while at < chars.len() {
+                        let len = 1 + rng.next(6);
+                        let end = (at + len).min(chars.len());
+                        let piece: String = chars[at..end].iter().collect();
+                        actions.extend(bridge.push_piece(&piece));
+                        at = end;
+                    }
+                    actions.extend(bridge.flush());
+                }
+                let books = |a: &[BridgeAction]| -> Vec<BridgeAction> {
+                    a.iter()
+                        .filter(|a| {
+                            matches!(a, BridgeAction::Book(_) | BridgeAction::Reschedule(_))
+                        })
+                        .cloned()
+                        .collect()
+                };
+                assert_eq!(
+                    books(&actions),
+                    books(&canonical),
+                    "{}: cut differently",
+                    call.id
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 300, "only {checked} calls");
+}
