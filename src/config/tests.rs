@@ -145,7 +145,7 @@ fn redaction_hides_every_secret() {
     config.toolbridge.llm.api_key = "extractor-very-secret".into();
     let shown = config.redacted_toml();
     assert!(!shown.contains("very-secret"), "{shown}");
-    assert_eq!(shown.matches(REDACTED).count(), 6, "{shown}");
+    assert_eq!(shown.matches(REDACTED).count(), 7, "{shown}");
     assert!(!format!("{:?}", config.toolbridge).contains("very-secret"));
 }
 
