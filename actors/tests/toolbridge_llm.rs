@@ -238,7 +238,8 @@ impl Harness {
                 .next_event(Duration::from_secs(15))
                 .await
                 .expect("the bridge decided nothing within 15 s");
-            let done = !matches!(event, BridgeEvent::Extracted { .. });
+            // Notes on who extracted, and copies of the call's facts, come before the decision.
+            let done = !matches!(event, BridgeEvent::Extracted { .. } | BridgeEvent::Facts(_));
             events.push(event);
             if done {
                 break;
@@ -488,7 +489,10 @@ async fn a_commitment_at_hang_up_is_still_decided() {
     // What the supervisor does when the call ends: flush, then shut down at once.
     harness.bridge.do_send(FlushBridge);
     harness.bridge.do_send(Shutdown);
-    let event = harness.next_event(Duration::from_secs(5)).await;
+    let mut event = harness.next_event(Duration::from_secs(5)).await;
+    while matches!(event, Some(BridgeEvent::Facts(_))) {
+        event = harness.next_event(Duration::from_secs(5)).await;
+    }
     assert!(
         matches!(
             event,

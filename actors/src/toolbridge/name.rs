@@ -194,6 +194,7 @@ fn name_word(text: &str, lower: &str, stop: &[String]) -> bool {
     capital
         && letters
         && !contraction
+        && !super::numbers::is_number_word(lower)
         && !NOT_NAMES.contains(&lower)
         && weekday(lower).is_none()
         && !is_street_suffix(lower)
@@ -260,7 +261,11 @@ fn runs(s: &Sentence, stop: &[String]) -> Vec<Run> {
                 continue;
             }
             // "Min-jun": the part after a hyphen belongs to the word before, whatever its case.
-            if j > start && s.words[j - 1].hyphen_after && !parts.is_empty() {
+            if j > start
+                && s.words[j - 1].hyphen_after
+                && !parts.is_empty()
+                && !super::numbers::is_number_word(&w.lower)
+            {
                 let last = parts.last_mut().expect("not empty");
                 last.push('-');
                 last.push_str(&w.text);

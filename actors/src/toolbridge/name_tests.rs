@@ -170,6 +170,7 @@ fn things_that_are_not_the_callers_name() {
     assert_eq!(name("I have Tuesday at 1 pm open."), None);
     assert_eq!(name("Great, thank you."), None);
     assert_eq!(name("Our technician Marco Ruiz will be there."), None);
+    assert_eq!(name("Twenty-eight Thornbury Close. Phone?"), None);
     assert_eq!(name("So that's March 14th at 2."), None);
     assert!(
         name("Marco Ruiz is our best tech and he will see you then.").is_none_or(|(_, c)| c < 0.8),

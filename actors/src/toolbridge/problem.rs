@@ -44,6 +44,15 @@ pub fn extract(s: &Sentence, service_words: &[String]) -> Option<Field<String>> 
     if s.question || s.words.is_empty() {
         return None;
     }
+    // A read-back with a date, a time or numbers in it is about the booking, not the problem.
+    let readback = s.words.iter().any(|w| {
+        w.text.chars().any(|c| c.is_ascii_digit())
+            || super::date::weekday(&w.lower).is_some()
+            || matches!(w.lower.as_str(), "tomorrow" | "today" | "am" | "pm")
+    });
+    if readback {
+        return None;
+    }
     // Clauses: runs of words between pauses.
     let mut start = 0;
     for end in 1..=s.words.len() {
@@ -103,6 +112,14 @@ mod tests {
         assert_eq!(
             problem("So the dishwasher stopped draining, got it.").as_deref(),
             Some("the dishwasher stopped draining")
+        );
+    }
+
+    #[test]
+    fn read_backs_are_not_problems() {
+        assert_eq!(
+            problem("I've put you down for the noisy faucet on December 8th at 3 PM."),
+            None
         );
     }
 
