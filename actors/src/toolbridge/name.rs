@@ -60,6 +60,18 @@ const NOT_CALLER: &[&str] = &[
     "dentist", "specialist", "crew", "inspector", "cleaner", "my", "calling", "welcome to",
     "from", "at", "on", "in", "of", "to", "near", "by", "named", "called", "assistant",
 ];
+/// Verbs that open an instruction to the caller ("Bring ID", "Park Behind the building").
+#[rustfmt::skip]
+const IMPERATIVES: &[&str] = &[
+    "bring", "make", "call", "text", "remember", "note", "keep", "take", "give", "send", "check",
+    "try", "come", "leave", "use", "expect", "look", "wear", "avoid", "feel",
+    "stay", "turn", "shut", "put", "go", "enjoy", "drive", "arrive", "ring", "knock", "email",
+    "reply", "tell", "ask", "write", "grab", "hang", "hold", "wait", "listen", "meet", "plan",
+];
+
+/// Field labels a read-back list puts before the name: "Owner, Lerato Mokoena."
+const LABELS: &[&str] = &["owner", "client", "customer", "patient", "account", "caller", "contact", "name"];
+
 /// Words after a name that say the name is the one booked: "Zofia Przybylska is scheduled".
 const BOOKED_AFTER: &[&[&str]] = &[
     &["is", "scheduled"],
@@ -191,9 +203,13 @@ fn name_word(text: &str, lower: &str, stop: &[String]) -> bool {
     let contraction = ["'s", "'re", "'ll", "'ve", "'d", "n't", "'m"]
         .iter()
         .any(|end| lower.ends_with(end));
+    // "ID", "HVAC": an acronym, not a name (spelled letters are handled apart).
+    let acronym = text.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase());
     capital
         && letters
         && !contraction
+        && !acronym
+        && !IMPERATIVES.contains(&lower)
         && !super::numbers::is_number_word(lower)
         && !NOT_NAMES.contains(&lower)
         && weekday(lower).is_none()
@@ -394,7 +410,7 @@ fn join_spelled_back(s: &Sentence, runs: Vec<Run>, spelled: &[String]) -> Vec<Ru
         let both = spelled_back(prev, spelled) && spelled_back(&run, spelled);
         let one_more = spelled_back(prev, spelled) && prev.words == 1 && run.words == 1;
         if (adjacent || joined_by_and)
-            && (both || (one_more && adjacent))
+            && (both || one_more)
             && prev.words + run.words <= MAX_WORDS
             && !prev.titled
         {
@@ -471,11 +487,18 @@ pub fn extract_with(
                 .text
                 .starts_with(|c: char| c.is_ascii_digit())
                 || super::numbers::is_number_word(words[run.start - 1]));
-        if after_number || ends_at(&NOT_THEIRS, &words, run.start) {
+        // "Thanks for calling, Hiroshi Tanaka": after a pause the name is the caller addressed,
+        // whatever came before it.
+        let set_off = run.start > 0 && s.words[run.start - 1].pause_after;
+        if after_number || (!set_off && ends_at(&NOT_THEIRS, &words, run.start)) {
             continue;
         }
         let full = run.words >= 2 && !run.titled;
-        let strong = ends_at(&STRONG, &words, run.start);
+        // "Owner, Lerato Mokoena.": a field label, then the name.
+        let labelled = set_off
+            && LABELS.contains(&words[run.start - 1])
+            && (run.start == 1 || s.words[run.start - 2].pause_after);
+        let strong = ends_at(&STRONG, &words, run.start) || labelled;
         // "And the last name, Ifeoma?": in a question, a name set off after the cue is the
         // caller addressed, not the part asked for.
         let addressed = s.question && run.start > 0 && s.words[run.start - 1].pause_after;
@@ -486,7 +509,10 @@ pub fn extract_with(
                 .get(run.end + k - 1)
                 .is_some_and(|w| w.pause_after || run.end + k == s.words.len())
         };
-        let part = if after.starts_with(&["first", "name"]) && ends_there(2) {
+        let part = if run.titled && run.words == 1 {
+            // "Mr. Haddad": a title goes with the family name.
+            Some(NamePart::Last)
+        } else if after.starts_with(&["first", "name"]) && ends_there(2) {
             Some(NamePart::First)
         } else if (after.starts_with(&["last", "name"]) && ends_there(2))
             || (after.starts_with(&["surname"]) && ends_there(1))

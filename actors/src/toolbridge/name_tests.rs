@@ -146,6 +146,27 @@ fn first_names_and_titles_are_not_enough() {
 }
 
 #[test]
+fn labels_titles_and_addressed_callers() {
+    assert_eq!(
+        name("Owner, Lerato Mokoena. Address, 820 Riverbend Road."),
+        Some(("Lerato Mokoena".into(), STRONG_FULL))
+    );
+    assert_eq!(
+        name("Thanks for calling, Hiroshi Tanaka. We'll see you on the 6th."),
+        Some(("Hiroshi Tanaka".into(), WEAK_FULL))
+    );
+    assert_eq!(part("Sure, Mr. Haddad, let me pull that up."), Some(NamePart::Last));
+    assert_eq!(
+        name("Is that Delacroix hyphen Hale?").map(|n| n.0),
+        Some("Delacroix-Hale".into())
+    );
+    assert_eq!(
+        name("Z-S-O-F-I-A, Zsofia, and Horvath."),
+        Some(("Zsofia Horvath".into(), STRONG_FULL))
+    );
+}
+
+#[test]
 fn the_greeting_names_the_agent() {
     let business = vec!["brightwire".to_string()];
     let said = |t: &str| extract_with(&Sentence::parse(t), &[], &business).map(|(f, _)| f.value);
@@ -171,6 +192,7 @@ fn things_that_are_not_the_callers_name() {
     assert_eq!(name("Great, thank you."), None);
     assert_eq!(name("Our technician Marco Ruiz will be there."), None);
     assert_eq!(name("Twenty-eight Thornbury Close. Phone?"), None);
+    assert_eq!(name("Bring ID and the key fob."), None);
     assert_eq!(name("So that's March 14th at 2."), None);
     assert!(
         name("Marco Ruiz is our best tech and he will see you then.").is_none_or(|(_, c)| c < 0.8),

@@ -239,6 +239,21 @@ fn fluent(mut words: Vec<Word>) -> Vec<Word> {
         kept.push(w);
     }
     let mut words = kept;
+    // "Delacroix hyphen Hale" is "Delacroix-Hale".
+    let mut i = 1;
+    while i + 1 < words.len() {
+        let capital = |w: &Word| w.text.starts_with(|c: char| c.is_uppercase());
+        if matches!(words[i].lower.as_str(), "hyphen" | "dash")
+            && capital(&words[i - 1])
+            && capital(&words[i + 1])
+            && !words[i - 1].pause_after
+        {
+            words.remove(i);
+            words[i - 1].hyphen_after = true;
+        } else {
+            i += 1;
+        }
+    }
     // "Rah... Rahmani": a fragment that the next words say whole.
     let mut i = 0;
     while i < words.len() {
