@@ -63,7 +63,14 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| Compiled {
 /// anywhere, an offer or refusal shortly before it, or an "if" after it that is not an aside.
 fn blocked(words: &[&str], start: usize, end: usize) -> bool {
     let c = &*COMPILED;
-    if c.anywhere.iter().any(|p| p.find(words).is_some()) {
+    // A condition before the commitment, or after it in the same clause: "I'll book it once I
+    // have your address" is conditional; "I've cancelled Wednesday and paused the cleaning
+    // until you call us" is not (the condition belongs to the second clause).
+    let clause_end = (end..words.len())
+        .find(|&i| matches!(words[i], "and" | "but" | "then" | "so" | "also"))
+        .unwrap_or(words.len());
+    let scope = &words[..clause_end];
+    if c.anywhere.iter().any(|p| p.find(scope).is_some()) {
         return true;
     }
     let window = &words[start.saturating_sub(BLOCK_WINDOW)..start];

@@ -227,6 +227,10 @@ fn availability_and_cancel() {
         vec![Intent::Cancel, Intent::Book]
     );
     assert_eq!(intents("Would you like me to check Thursday?"), vec![]);
+    assert_eq!(
+        intents("I've cancelled Wednesday and paused the biweekly cleaning until you call us."),
+        vec![Intent::Cancel]
+    );
 }
 
 #[test]
