@@ -206,7 +206,16 @@ impl CallFacts {
             old.starts_with(new.as_str())
         });
         // "the termite inspection" then "the inspection": the shorter name restates the longer.
-        merge(&mut self.service, said.service, |old, new| {
+        // A service named outright is not undone by a word in passing ("keep the thermostat
+        // off" after "a furnace repair"), unless the agent corrects itself.
+        let service = said.service.filter(|new| {
+            correction
+                || self
+                    .service
+                    .as_ref()
+                    .is_none_or(|old| new.confidence >= old.confidence)
+        });
+        merge(&mut self.service, service, |old, new| {
             old.to_lowercase().contains(&new.to_lowercase())
         });
         merge(&mut self.date, said.date, |old, new| old == new);

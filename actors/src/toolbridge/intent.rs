@@ -164,6 +164,26 @@ fn booked_state(words: &[&str]) -> Option<usize> {
     })
 }
 
+/// "Luna's all set", "the Outback's booked": a name's state.
+fn possessive_state(words: &[&str]) -> Option<usize> {
+    const STATES: &[&[&str]] = &[
+        &["all", "set"],
+        &["booked"],
+        &["scheduled"],
+        &["confirmed"],
+        &["all", "booked"],
+        &["on", "the", "schedule"],
+        &["on", "the", "calendar"],
+    ];
+    let at = (0..words.len()).find(|&i| {
+        words[i].ends_with("'s")
+            && words[i].len() > 3
+            && STATES.iter().any(|s| words[i + 1..].starts_with(s))
+    })?;
+    (!blocked(words, at, at + 2) && !COMPILED.unavailable.iter().any(|p| p.find(words).is_some()))
+        .then_some(at)
+}
+
 /// The intents a sentence commits to, in the order they are said, each at most once.
 ///
 /// Questions commit to nothing ("would you like me to book that?"). Booking, moving and
@@ -193,7 +213,7 @@ pub fn detect(sentence: &Sentence) -> Vec<Intent> {
         }
     }
     if !found.iter().any(|(_, i)| *i == Intent::Book) {
-        if let Some(start) = booked_state(&words) {
+        if let Some(start) = booked_state(&words).or_else(|| possessive_state(&words)) {
             found.push((start, Intent::Book));
         }
     }

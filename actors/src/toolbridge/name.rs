@@ -70,7 +70,9 @@ const IMPERATIVES: &[&str] = &[
 ];
 
 /// Field labels a read-back list puts before the name: "Owner, Lerato Mokoena."
-const LABELS: &[&str] = &["owner", "client", "customer", "patient", "account", "caller", "contact", "name"];
+const LABELS: &[&str] = &[
+    "owner", "client", "customer", "patient", "account", "caller", "contact", "name",
+];
 
 /// Words after a name that say the name is the one booked: "Zofia Przybylska is scheduled".
 const BOOKED_AFTER: &[&[&str]] = &[
@@ -204,7 +206,10 @@ fn name_word(text: &str, lower: &str, stop: &[String]) -> bool {
         .iter()
         .any(|end| lower.ends_with(end));
     // "ID", "HVAC": an acronym, not a name (spelled letters are handled apart).
-    let acronym = text.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase());
+    let acronym = text
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .all(|c| c.is_uppercase());
     capital
         && letters
         && !contraction

@@ -155,7 +155,10 @@ fn labels_titles_and_addressed_callers() {
         name("Thanks for calling, Hiroshi Tanaka. We'll see you on the 6th."),
         Some(("Hiroshi Tanaka".into(), WEAK_FULL))
     );
-    assert_eq!(part("Sure, Mr. Haddad, let me pull that up."), Some(NamePart::Last));
+    assert_eq!(
+        part("Sure, Mr. Haddad, let me pull that up."),
+        Some(NamePart::Last)
+    );
     assert_eq!(
         name("Is that Delacroix hyphen Hale?").map(|n| n.0),
         Some("Delacroix-Hale".into())

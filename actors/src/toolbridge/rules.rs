@@ -96,6 +96,7 @@ pub const GROUPS: &[(&str, &[&str])] = &[
         "finalised", "made", "entered", "logged", "added", "in the diary", "in the calendar",
         "in the book", "in the books", "a go", "good to go", "locked down", "nailed down",
         "secured", "firmed up", "in place", "on my calendar", "on my schedule", "set in stone",
+
     ]),
     ("holder", &["i", "we", "i've", "we've"]),
     ("we_are", &["we're", "we are", "we're now", "we're all"]),
@@ -134,6 +135,8 @@ pub const RULES: &[Rule] = &[
     Rule { intent: Intent::Book, pattern: "{will} {adv} get|have {obj} {on_sched}" },
     Rule { intent: Intent::Book, pattern: "{will} {adv} get|send|have|dispatch {worker} out|over|to|there|by|on|for|at|this|tomorrow|today|first" },
     Rule { intent: Intent::Book, pattern: "{will} {adv} dispatch {worker}" },
+    // "I'll send Tony this afternoon at two thirty": a technician by name.
+    Rule { intent: Intent::Book, pattern: "{will} {adv} send * out|over|there|this|tomorrow|today|on|at|first" },
     Rule { intent: Intent::Book, pattern: "{will} {adv} lock in|down" },
     Rule { intent: Intent::Book, pattern: "{will} {adv} make|create|enter|log the|that|an|your appointment|booking|reservation" },
     Rule { intent: Intent::Book, pattern: "{will} {adv} put|set in|up the|that|an|your appointment|booking|reservation" },
@@ -177,6 +180,7 @@ pub const RULES: &[Rule] = &[
     Rule { intent: Intent::Book, pattern: "{did} {adv} put|slotted|penciled|pencilled {obj} on for" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} put {name_obj} in|down for" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} added {obj} to|onto the|our|my {sched}" },
+    Rule { intent: Intent::Book, pattern: "{did} {adv} added {obj} to|onto *? *? *? {sched}" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} got|gotten|set {obj} {done}" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} got|gotten|set {obj} up|in|down" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} made|created|entered|logged the|that|an|your appointment|booking|reservation" },
@@ -272,6 +276,7 @@ pub const STATE_RULES: &[&str] = &[
     "{it_is} all? officially? now? {on_sched}",
     "{it_is} on for",
     "{it_is} yours",
+    "{it_is} all? saved",
     "is|are now? all? yours",
     "{it_is} down for|under|as",
     "your appointment|visit|booking|reservation is|'s now? for|on",

@@ -96,6 +96,8 @@ pub struct ToolBridgeState {
     external: bool,
     /// The facts changed since [`ToolBridgeState::facts_update`] was last asked.
     facts_changed: bool,
+    /// This turn's commitment is a confirmation by restatement (see [`restates_the_slot`]).
+    restated: bool,
 }
 
 impl ToolBridgeState {
@@ -114,6 +116,7 @@ impl ToolBridgeState {
             said: VecDeque::new(),
             external: false,
             facts_changed: false,
+            restated: false,
         }
     }
 
@@ -216,6 +219,17 @@ impl ToolBridgeState {
         };
         let mut actions = Vec::new();
         let intents = detect(&sentence);
+        // A question later in the turn takes back a confirmation by restatement ("Great,
+        // Tuesday at nine. Or would Wednesday suit you better?").
+        if sentence.question && self.restated {
+            self.committed = None;
+            self.restated = false;
+        }
+        if intents.is_empty() && self.committed.is_none() && restates_the_slot(&sentence, mentioned)
+        {
+            self.committed = Some(CommitmentKind::Book);
+            self.restated = true;
+        }
         for intent in &intents {
             match intent {
                 Intent::CheckAvailability => {
@@ -251,6 +265,7 @@ impl ToolBridgeState {
     /// Acts on the commitment of the turn that just ended, if any.
     fn end_of_turn(&mut self) -> Vec<BridgeAction> {
         self.correcting = false;
+        self.restated = false;
         self.asked = match self.asked {
             Some((part, turns)) if turns > 1 => Some((part, turns - 1)),
             _ => None,
@@ -325,6 +340,79 @@ impl ToolBridgeState {
             _ => BridgeAction::Book(details),
         })
     }
+}
+
+/// A confirmation without a verb: after the caller took the slot offered, the agent says it
+/// back glad and plain: "Great, Katherine Kowalczyk, Thursday at three.", "Okay, Eleni, safe
+/// opening, Friday at noon." A statement (not a question), opening with an acknowledgement,
+/// naming both the day and the time, and neither offering nor asking ("I have Thursday at three
+/// open", "I can do", "how about"). It stands only if nothing later in the turn asks a question.
+fn restates_the_slot(s: &Sentence, (date, time): (Option<Date>, Option<Time>)) -> bool {
+    const ACKNOWLEDGED: &[&str] = &[
+        "great",
+        "perfect",
+        "okay",
+        "ok",
+        "alright",
+        "wonderful",
+        "excellent",
+        "lovely",
+        "good",
+        "awesome",
+        "fantastic",
+        "right",
+        "super",
+        "brilliant",
+        "sounds",
+        "done",
+    ];
+    const OFFERING: &[&str] = &[
+        "open",
+        "available",
+        "free",
+        "can",
+        "could",
+        "have",
+        "has",
+        "how",
+        "about",
+        "would",
+        "works",
+        "work",
+        "suit",
+        "suits",
+        "or",
+        "either",
+        "options",
+        "option",
+        "earliest",
+        "next",
+        "only",
+        "soonest",
+        "if",
+        "until",
+        "before",
+        "after",
+        "between",
+        "not",
+        "no",
+        "sorry",
+        "unfortunately",
+        "closed",
+        "full",
+        "taken",
+        "need",
+        "want",
+        "let",
+        "check",
+    ];
+    if s.question || date.is_none() || time.is_none() {
+        return false;
+    }
+    let words = s.lower();
+    let glad = words.first().is_some_and(|w| ACKNOWLEDGED.contains(w))
+        || words.ends_with(&["see", "you", "then"]);
+    glad && !words.iter().any(|w| OFFERING.contains(w))
 }
 
 /// Whether a sentence asks for one part of the name: "and your last name?", "could you spell
