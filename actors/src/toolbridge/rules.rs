@@ -250,6 +250,8 @@ pub const RULES: &[Rule] = &[
     Rule { intent: Intent::Reschedule, pattern: "{did} {adv} moved|switched|shifted|bumped|pushed you|that|it|this to|over|up|back" },
     Rule { intent: Intent::Reschedule, pattern: "{did} {adv} moved|switched|shifted|changed|rescheduled you|that|it|this|them" },
     Rule { intent: Intent::Reschedule, pattern: "{it_is} all? now? moved|rescheduled|changed|switched" },
+    // "So, Ingrid, your cleaning is now next Tuesday at ten forty-five."
+    Rule { intent: Intent::Reschedule, pattern: "your *? *? appointment|visit|booking|cleaning|exam|service|session|lesson|groom|checkup|inspection is|'s now|moved" },
     Rule { intent: Intent::Reschedule, pattern: "{you_are} all? now? moved|rescheduled" },
     // --- Availability: looking something up before offering it.
     Rule { intent: Intent::CheckAvailability, pattern: "{will} {adv} double? check" },

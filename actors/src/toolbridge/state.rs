@@ -348,70 +348,25 @@ impl ToolBridgeState {
 /// naming both the day and the time, and neither offering nor asking ("I have Thursday at three
 /// open", "I can do", "how about"). It stands only if nothing later in the turn asks a question.
 fn restates_the_slot(s: &Sentence, (date, time): (Option<Date>, Option<Time>)) -> bool {
+    #[rustfmt::skip]
     const ACKNOWLEDGED: &[&str] = &[
-        "great",
-        "perfect",
-        "okay",
-        "ok",
-        "alright",
-        "wonderful",
-        "excellent",
-        "lovely",
-        "good",
-        "awesome",
-        "fantastic",
-        "right",
-        "super",
-        "brilliant",
-        "sounds",
-        "done",
+        "great", "perfect", "okay", "ok", "alright", "wonderful", "excellent", "lovely", "good",
+        "awesome", "fantastic", "right", "super", "brilliant", "sounds", "done", "thank",
+        "thanks",
     ];
+    #[rustfmt::skip]
     const OFFERING: &[&str] = &[
-        "open",
-        "available",
-        "free",
-        "can",
-        "could",
-        "have",
-        "has",
-        "how",
-        "about",
-        "would",
-        "works",
-        "work",
-        "suit",
-        "suits",
-        "or",
-        "either",
-        "options",
-        "option",
-        "earliest",
-        "next",
-        "only",
-        "soonest",
-        "if",
-        "until",
-        "before",
-        "after",
-        "between",
-        "not",
-        "no",
-        "sorry",
-        "unfortunately",
-        "closed",
-        "full",
-        "taken",
-        "need",
-        "want",
-        "let",
-        "check",
+        "open", "available", "free", "can", "could", "have", "has", "how", "about", "would",
+        "works", "work", "suit", "suits", "or", "either", "options", "option", "earliest",
+        "next", "only", "soonest", "if", "until", "before", "after", "between", "not", "no",
+        "sorry", "unfortunately", "closed", "full", "taken", "need", "want", "let", "check",
     ];
     if s.question || date.is_none() || time.is_none() {
         return false;
     }
     let words = s.lower();
-    let glad = words.first().is_some_and(|w| ACKNOWLEDGED.contains(w))
-        || words.ends_with(&["see", "you", "then"]);
+    let see_you = words.windows(2).any(|w| w == ["see", "you"]);
+    let glad = words.first().is_some_and(|w| ACKNOWLEDGED.contains(w)) || see_you;
     glad && !words.iter().any(|w| OFFERING.contains(w))
 }
 

@@ -197,3 +197,27 @@ fn a_name_heard_in_parts_then_read_back_whole() {
     say(&mut b, "Alright Ifeoma, thank you.");
     assert_eq!(b.facts().name.as_ref().unwrap().value, "Ifeoma Okafor");
 }
+
+#[test]
+fn a_glad_plain_restatement_of_the_slot_confirms_it() {
+    let mut b = bridge();
+    say(
+        &mut b,
+        "So that's John Smith, 555 123 4567, 42 Oak Street. I can do Friday at 3 pm for the drain.",
+    );
+    let actions = say(&mut b, "Great, John Smith, Friday at 3 pm.");
+    assert!(
+        matches!(actions.as_slice(), [BridgeAction::Book(_)]),
+        "{actions:?}"
+    );
+
+    let mut b = bridge();
+    say(&mut b, "So that's John Smith, 555 123 4567, 42 Oak Street.");
+    let actions = say(
+        &mut b,
+        "Great, Friday at 3 pm. Or would Monday suit you better?",
+    );
+    assert_eq!(actions, vec![], "a question after it takes it back");
+    let actions = say(&mut b, "Okay, Friday at 3 pm is open.");
+    assert_eq!(actions, vec![], "an offer is not a confirmation");
+}
