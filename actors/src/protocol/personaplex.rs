@@ -1,4 +1,4 @@
-//! PersonaPlex framing and chat URL (spec `personaplex.md`).
+//! PersonaPlex framing and chat URL (`docs/personaplex.md`).
 //!
 //! Every WebSocket message is one kind byte then the payload. The URL is where most traps live:
 //! the voice needs its `.pt` extension and no directory part, the text prompt must be non-empty

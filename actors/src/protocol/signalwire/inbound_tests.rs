@@ -1,4 +1,4 @@
-//! Tests of [`super::parse_inbound`] against the spec's examples and its traps.
+//! Tests of [`super::parse_inbound`] against the examples and traps of `docs/signalwire.md` §3.
 
 use super::*;
 
