@@ -30,6 +30,9 @@ pub enum OggError {
     /// A page whose checksum does not match its bytes.
     #[error("page CRC {found:#010x} does not match the computed {computed:#010x}")]
     BadCrc { found: u32, computed: u32 },
+    /// A page header whose length runs past the next good page (a damaged length field).
+    #[error("a page header claims more bytes than come before the next good page")]
+    Overlong,
     /// A packet kept growing past the reader's limit; it was dropped.
     #[error("packet longer than {MAX_PACKET} bytes was dropped")]
     PacketTooLarge,
@@ -204,23 +207,22 @@ impl OggPacketReader {
             }
             let segments = avail[HEADER_LEN - 1] as usize;
             let data_start = HEADER_LEN + segments;
-            if avail.len() < data_start {
-                return Ok(false);
+            let len = avail
+                .get(HEADER_LEN..data_start)
+                .map(|lacing| data_start + lacing.iter().map(|&l| l as usize).sum::<usize>());
+            if len.is_none_or(|len| avail.len() < len) {
+                if !complete_page_follows(avail) {
+                    return Ok(false);
+                }
+                // A whole good page already follows, so this header's length cannot be right:
+                // waiting for the bytes it claims would stall the stream for up to 64 KiB.
+                self.pos += 1;
+                self.damaged(OggError::Overlong)?;
+                continue;
             }
-            let body: usize = avail[HEADER_LEN..data_start]
-                .iter()
-                .map(|&l| l as usize)
-                .sum();
-            let len = data_start + body;
-            if avail.len() < len {
-                return Ok(false);
-            }
+            let len = len.unwrap_or_default();
             let page = &avail[..len];
-            let found = u32::from_le_bytes([page[22], page[23], page[24], page[25]]);
-            let computed = crc32_update(
-                crc32_update(crc32(&page[..CRC_OFFSET]), &[0; 4]),
-                &page[CRC_OFFSET + 4..],
-            );
+            let (found, computed) = page_crcs(page);
             if found != computed {
                 // Skip one byte only: a damaged length field must not swallow good pages.
                 self.pos += 1;
@@ -272,4 +274,41 @@ impl OggPacketReader {
             Err(err)
         }
     }
+}
+
+/// The CRC a page carries and the one its bytes have (computed with the CRC field as zero).
+fn page_crcs(page: &[u8]) -> (u32, u32) {
+    let found = u32::from_le_bytes([page[22], page[23], page[24], page[25]]);
+    let computed = crc32_update(
+        crc32_update(crc32(&page[..CRC_OFFSET]), &[0; 4]),
+        &page[CRC_OFFSET + 4..],
+    );
+    (found, computed)
+}
+
+/// Whether, after the incomplete page at the start of `avail`, a later capture pattern starts a
+/// complete page with a good CRC. Only the first later page that is complete is checked, so this
+/// costs one scan and at most one CRC however the bytes look.
+fn complete_page_follows(avail: &[u8]) -> bool {
+    let mut from = 1;
+    while let Some(i) = avail
+        .get(from..)
+        .and_then(|rest| rest.windows(4).position(|w| w == CAPTURE_PATTERN))
+    {
+        let page = &avail[from + i..];
+        from += i + 1;
+        if page.len() < HEADER_LEN || page[4] != 0 {
+            continue;
+        }
+        let data_start = HEADER_LEN + page[HEADER_LEN - 1] as usize;
+        let Some(lacing) = page.get(HEADER_LEN..data_start) else {
+            continue;
+        };
+        let len = data_start + lacing.iter().map(|&l| l as usize).sum::<usize>();
+        if let Some(page) = page.get(..len) {
+            let (found, computed) = page_crcs(page);
+            return found == computed;
+        }
+    }
+    false
 }
