@@ -3,3 +3,6 @@
 
 pub mod cxml;
 pub mod signature;
+
+#[cfg(test)]
+mod signature_proptest;
