@@ -77,6 +77,10 @@ pub struct OggPacketReader {
     resyncing: bool,
     /// Serial and sequence number of the last good page, to notice lost pages.
     last_page: Option<(u32, u32)>,
+    /// While the page at `pos` is incomplete: where the look-ahead for a good page after it
+    /// resumes (relative to `pos`; 0 = not started, `usize::MAX` = given up), so that bytes
+    /// arriving a few at a time are each scanned once.
+    ahead: usize,
 }
 
 impl OggPacketReader {
@@ -114,6 +118,7 @@ impl OggPacketReader {
         self.skip_continuation = false;
         self.resyncing = false;
         self.last_page = None;
+        self.ahead = 0;
     }
 
     /// Next complete packet, reassembled across segments and pages. `Ok(None)`: need more bytes.
@@ -165,8 +170,9 @@ impl OggPacketReader {
                 }
                 // Page drained. A packet still open continues on the next page: keep its head.
                 let open = base + page.run_start..base + page.data;
-                self.pos += page.len;
+                let len = page.len;
                 self.page = None;
+                self.advance(len);
                 if !open.is_empty() && !self.skip_continuation {
                     if self.partial.len() + open.len() > MAX_PACKET {
                         self.partial.clear();
@@ -193,7 +199,7 @@ impl OggPacketReader {
                 None => avail.len().saturating_sub(CAPTURE_PATTERN.len() - 1),
             };
             if skip > 0 {
-                self.pos += skip;
+                self.advance(skip);
                 self.damaged(OggError::Garbage { skipped: skip })?;
                 continue;
             }
@@ -201,22 +207,21 @@ impl OggPacketReader {
                 return Ok(false);
             }
             if avail[4] != 0 {
-                self.pos += 1;
-                self.damaged(OggError::BadVersion(avail[4]))?;
+                let version = avail[4];
+                self.advance(1);
+                self.damaged(OggError::BadVersion(version))?;
                 continue;
             }
             let segments = avail[HEADER_LEN - 1] as usize;
             let data_start = HEADER_LEN + segments;
-            let len = avail
-                .get(HEADER_LEN..data_start)
-                .map(|lacing| data_start + lacing.iter().map(|&l| l as usize).sum::<usize>());
+            let len = page_len(avail);
             if len.is_none_or(|len| avail.len() < len) {
-                if !complete_page_follows(avail) {
+                if !self.good_page_follows() {
                     return Ok(false);
                 }
                 // A whole good page already follows, so this header's length cannot be right:
                 // waiting for the bytes it claims would stall the stream for up to 64 KiB.
-                self.pos += 1;
+                self.advance(1);
                 self.damaged(OggError::Overlong)?;
                 continue;
             }
@@ -225,7 +230,7 @@ impl OggPacketReader {
             let (found, computed) = page_crcs(page);
             if found != computed {
                 // Skip one byte only: a damaged length field must not swallow good pages.
-                self.pos += 1;
+                self.advance(1);
                 self.damaged(OggError::BadCrc { found, computed })?;
                 continue;
             }
@@ -262,6 +267,48 @@ impl OggPacketReader {
         }
     }
 
+    /// Moves past `n` bytes of the stream.
+    fn advance(&mut self, n: usize) {
+        self.pos += n;
+        self.ahead = 0;
+    }
+
+    /// Whether, after the incomplete page at `pos`, a capture pattern starts a complete page
+    /// with a good CRC. The first later page that is complete decides, once; a later page still
+    /// being received is looked at again when more bytes come.
+    fn good_page_follows(&mut self) -> bool {
+        let avail = &self.buf[self.pos..];
+        let mut from = self.ahead.max(1);
+        while let Some(i) = avail
+            .get(from..)
+            .and_then(|rest| rest.windows(4).position(|w| w == CAPTURE_PATTERN))
+        {
+            let at = from + i;
+            let page = &avail[at..];
+            if page.get(4).is_some_and(|&version| version != 0) {
+                from = at + 1;
+                continue;
+            }
+            match page_len(page).filter(|&len| len <= page.len()) {
+                Some(len) => {
+                    let (found, computed) = page_crcs(&page[..len]);
+                    self.ahead = usize::MAX;
+                    return found == computed;
+                }
+                None => {
+                    self.ahead = at;
+                    return false;
+                }
+            }
+        }
+        // Nothing yet; a capture pattern may be split across the end.
+        self.ahead = avail
+            .len()
+            .saturating_sub(CAPTURE_PATTERN.len() - 1)
+            .max(from);
+        false
+    }
+
     /// Enters resync mode; reports `err` only if this starts a new damaged stretch.
     fn damaged(&mut self, err: OggError) -> Result<(), OggError> {
         // What was being assembled cannot be trusted across damage.
@@ -286,29 +333,9 @@ fn page_crcs(page: &[u8]) -> (u32, u32) {
     (found, computed)
 }
 
-/// Whether, after the incomplete page at the start of `avail`, a later capture pattern starts a
-/// complete page with a good CRC. Only the first later page that is complete is checked, so this
-/// costs one scan and at most one CRC however the bytes look.
-fn complete_page_follows(avail: &[u8]) -> bool {
-    let mut from = 1;
-    while let Some(i) = avail
-        .get(from..)
-        .and_then(|rest| rest.windows(4).position(|w| w == CAPTURE_PATTERN))
-    {
-        let page = &avail[from + i..];
-        from += i + 1;
-        if page.len() < HEADER_LEN || page[4] != 0 {
-            continue;
-        }
-        let data_start = HEADER_LEN + page[HEADER_LEN - 1] as usize;
-        let Some(lacing) = page.get(HEADER_LEN..data_start) else {
-            continue;
-        };
-        let len = data_start + lacing.iter().map(|&l| l as usize).sum::<usize>();
-        if let Some(page) = page.get(..len) {
-            let (found, computed) = page_crcs(page);
-            return found == computed;
-        }
-    }
-    false
+/// The length of the page starting at `page`, once its header and lacing values are there.
+fn page_len(page: &[u8]) -> Option<usize> {
+    let data_start = HEADER_LEN + *page.get(HEADER_LEN - 1)? as usize;
+    let lacing = page.get(HEADER_LEN..data_start)?;
+    Some(data_start + lacing.iter().map(|&l| l as usize).sum::<usize>())
 }
