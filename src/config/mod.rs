@@ -188,8 +188,18 @@ impl Config {
                 self.voicemail.greeting.display()
             );
         }
-        if pp.agent_silence_secs < 0.5 || pp.fallback_after_secs < 0.5 {
-            bail!("personaplex.agent_silence_secs and fallback_after_secs must be at least 0.5");
+        // `nan` and `inf` are TOML floats (and `ATLAS_…=NaN` parses as one) but no duration:
+        // refuse them here, or `serve` panics turning them into timeouts.
+        let duration = |secs: f64| {
+            std::time::Duration::try_from_secs_f64(secs).is_ok_and(|d| d.as_secs_f64() >= 0.5)
+        };
+        if !duration(pp.agent_silence_secs) || !duration(pp.fallback_after_secs) {
+            bail!(
+                "personaplex.agent_silence_secs and fallback_after_secs must be at least 0.5 \
+                 seconds, got {} and {}",
+                pp.agent_silence_secs,
+                pp.fallback_after_secs
+            );
         }
         if pp.opus_complexity > 10 {
             bail!(
@@ -199,6 +209,24 @@ impl Config {
         }
         self.chat_url()
             .context("personaplex settings do not make a valid /api/chat URL")?;
+        // Each pool server too, or a bad entry would fail its calls one by one at run time.
+        for server in &pp.servers {
+            actors::protocol::personaplex::ChatUrl {
+                use_tls: server.use_ssl,
+                host: &server.host,
+                port: server.port,
+                voice_prompt: &self.voice_prompt(),
+                text_prompt: &self.text_prompt(),
+                seed: pp.seed,
+            }
+            .build()
+            .with_context(|| {
+                format!(
+                    "personaplex.servers entry {:?} does not make a valid /api/chat URL",
+                    server.host
+                )
+            })?;
+        }
         Ok(())
     }
 
@@ -279,5 +307,9 @@ impl Config {
     }
 }
 
+#[cfg(test)]
+mod env_proptest;
+#[cfg(test)]
+mod parse_proptest;
 #[cfg(test)]
 mod tests;

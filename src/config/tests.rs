@@ -133,6 +133,34 @@ fn bad_values_are_clear_errors() {
     assert!(format!("{err:#}").contains("URL"), "{err:#}");
 }
 
+/// Found by the properties `accepted_durations_can_run` and
+/// `any_pool_server_is_taken_or_refused_by_name`: these passed validation, then `serve` panicked
+/// (`Duration::from_secs_f64(NaN)`) or every call on that server failed.
+#[test]
+fn values_that_cannot_run_are_refused_at_load() {
+    for (key, value) in [
+        ("ATLAS_PERSONAPLEX_AGENT_SILENCE_SECS", "NaN"),
+        ("ATLAS_PERSONAPLEX_FALLBACK_AFTER_SECS", "inf"),
+        ("ATLAS_PERSONAPLEX_AGENT_SILENCE_SECS", "1e300"),
+    ] {
+        let err = Config::from_toml(&repo_config(), env(&[(key, value)])).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("at least 0.5"),
+            "{key}={value}: {err:#}"
+        );
+    }
+    let err = Config::from_toml("[personaplex]\nagent_silence_secs = nan\n", no_env()).unwrap_err();
+    assert!(format!("{err:#}").contains("agent_silence_secs"), "{err:#}");
+    for host in ["", "gpu 2", "gpu\\x"] {
+        let text = format!("[[personaplex.servers]]\nhost = {host:?}\nport = 8998\n");
+        let err = Config::from_toml(&text, no_env()).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("personaplex.servers"),
+            "{host:?}: {err:#}"
+        );
+    }
+}
+
 #[test]
 fn redaction_hides_every_secret() {
     let mut config = Config::default();

@@ -1,4 +1,4 @@
-//! cXML documents switchboard answers the incoming-call webhook with (spec `signalwire.md` §1).
+//! cXML documents switchboard answers the incoming-call webhook with (`docs/signalwire.md` §1).
 //!
 //! Invalid XML ends the call with a parse error, so every value that reaches a document (URLs,
 //! tokens, caller numbers, refusal text) is escaped here and nowhere else.
@@ -47,7 +47,7 @@ fn push_attr(out: &mut String, name: &str, value: &str) {
     out.push('"');
 }
 
-/// The bidirectional-stream document of spec §1.
+/// The bidirectional-stream document of `docs/signalwire.md` §1.
 pub fn connect_stream(r: &StreamResponse) -> String {
     let mut out = String::with_capacity(512);
     out.push_str(DECLARATION);

@@ -5,3 +5,6 @@
 pub mod cxml;
 pub mod media_credentials;
 pub mod signature;
+
+#[cfg(test)]
+mod signature_proptest;

@@ -1,4 +1,4 @@
-//! Webhook signature checks (spec `signalwire.md` §3).
+//! Webhook signature checks (`docs/signalwire.md` §2).
 //!
 //! SignalWire signs every cXML webhook with the project's Signing Key; a request that fails the
 //! check must get a 403 and change nothing, because the webhook URL is public. The URL that was

@@ -2,7 +2,7 @@
 """A stand-in for the PersonaPlex server, for switchboard's tests.
 
 It speaks the wire protocol of NVIDIA PersonaPlex (a Moshi-derived aiohttp
-server; see shared/specs/personaplex.md) with the same Ogg/Opus library the
+server; see docs/personaplex.md and docs/ogg.md) with the same Ogg/Opus library the
 real server runs, sphn 0.1.12, so the strictness of the reader and the exact
 page layout of the writer are the real ones, not a re-implementation.
 

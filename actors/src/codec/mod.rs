@@ -122,6 +122,9 @@ pub enum CodecError {
 }
 
 #[cfg(test)]
+mod wire_format_proptest;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -33,4 +33,6 @@ pub fn is_opus_header(packet: &[u8]) -> bool {
 }
 
 #[cfg(test)]
+mod round_trip_proptest;
+#[cfg(test)]
 mod tests;

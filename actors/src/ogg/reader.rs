@@ -30,6 +30,9 @@ pub enum OggError {
     /// A page whose checksum does not match its bytes.
     #[error("page CRC {found:#010x} does not match the computed {computed:#010x}")]
     BadCrc { found: u32, computed: u32 },
+    /// A page header whose length runs past the next good page (a damaged length field).
+    #[error("a page header claims more bytes than come before the next good page")]
+    Overlong,
     /// A packet kept growing past the reader's limit; it was dropped.
     #[error("packet longer than {MAX_PACKET} bytes was dropped")]
     PacketTooLarge,
@@ -74,6 +77,10 @@ pub struct OggPacketReader {
     resyncing: bool,
     /// Serial and sequence number of the last good page, to notice lost pages.
     last_page: Option<(u32, u32)>,
+    /// While the page at `pos` is incomplete: where the look-ahead for a good page after it
+    /// resumes (relative to `pos`; 0 = not started, `usize::MAX` = given up), so that bytes
+    /// arriving a few at a time are each scanned once.
+    ahead: usize,
 }
 
 impl OggPacketReader {
@@ -111,6 +118,7 @@ impl OggPacketReader {
         self.skip_continuation = false;
         self.resyncing = false;
         self.last_page = None;
+        self.ahead = 0;
     }
 
     /// Next complete packet, reassembled across segments and pages. `Ok(None)`: need more bytes.
@@ -162,8 +170,9 @@ impl OggPacketReader {
                 }
                 // Page drained. A packet still open continues on the next page: keep its head.
                 let open = base + page.run_start..base + page.data;
-                self.pos += page.len;
+                let len = page.len;
                 self.page = None;
+                self.advance(len);
                 if !open.is_empty() && !self.skip_continuation {
                     if self.partial.len() + open.len() > MAX_PACKET {
                         self.partial.clear();
@@ -190,7 +199,7 @@ impl OggPacketReader {
                 None => avail.len().saturating_sub(CAPTURE_PATTERN.len() - 1),
             };
             if skip > 0 {
-                self.pos += skip;
+                self.advance(skip);
                 self.damaged(OggError::Garbage { skipped: skip })?;
                 continue;
             }
@@ -198,32 +207,30 @@ impl OggPacketReader {
                 return Ok(false);
             }
             if avail[4] != 0 {
-                self.pos += 1;
-                self.damaged(OggError::BadVersion(avail[4]))?;
+                let version = avail[4];
+                self.advance(1);
+                self.damaged(OggError::BadVersion(version))?;
                 continue;
             }
             let segments = avail[HEADER_LEN - 1] as usize;
             let data_start = HEADER_LEN + segments;
-            if avail.len() < data_start {
-                return Ok(false);
+            let len = page_len(avail);
+            if len.is_none_or(|len| avail.len() < len) {
+                if !self.good_page_follows() {
+                    return Ok(false);
+                }
+                // A whole good page already follows, so this header's length cannot be right:
+                // waiting for the bytes it claims would stall the stream for up to 64 KiB.
+                self.advance(1);
+                self.damaged(OggError::Overlong)?;
+                continue;
             }
-            let body: usize = avail[HEADER_LEN..data_start]
-                .iter()
-                .map(|&l| l as usize)
-                .sum();
-            let len = data_start + body;
-            if avail.len() < len {
-                return Ok(false);
-            }
+            let len = len.unwrap_or_default();
             let page = &avail[..len];
-            let found = u32::from_le_bytes([page[22], page[23], page[24], page[25]]);
-            let computed = crc32_update(
-                crc32_update(crc32(&page[..CRC_OFFSET]), &[0; 4]),
-                &page[CRC_OFFSET + 4..],
-            );
+            let (found, computed) = page_crcs(page);
             if found != computed {
                 // Skip one byte only: a damaged length field must not swallow good pages.
-                self.pos += 1;
+                self.advance(1);
                 self.damaged(OggError::BadCrc { found, computed })?;
                 continue;
             }
@@ -260,6 +267,48 @@ impl OggPacketReader {
         }
     }
 
+    /// Moves past `n` bytes of the stream.
+    fn advance(&mut self, n: usize) {
+        self.pos += n;
+        self.ahead = 0;
+    }
+
+    /// Whether, after the incomplete page at `pos`, a capture pattern starts a complete page
+    /// with a good CRC. The first later page that is complete decides, once; a later page still
+    /// being received is looked at again when more bytes come.
+    fn good_page_follows(&mut self) -> bool {
+        let avail = &self.buf[self.pos..];
+        let mut from = self.ahead.max(1);
+        while let Some(i) = avail
+            .get(from..)
+            .and_then(|rest| rest.windows(4).position(|w| w == CAPTURE_PATTERN))
+        {
+            let at = from + i;
+            let page = &avail[at..];
+            if page.get(4).is_some_and(|&version| version != 0) {
+                from = at + 1;
+                continue;
+            }
+            match page_len(page).filter(|&len| len <= page.len()) {
+                Some(len) => {
+                    let (found, computed) = page_crcs(&page[..len]);
+                    self.ahead = usize::MAX;
+                    return found == computed;
+                }
+                None => {
+                    self.ahead = at;
+                    return false;
+                }
+            }
+        }
+        // Nothing yet; a capture pattern may be split across the end.
+        self.ahead = avail
+            .len()
+            .saturating_sub(CAPTURE_PATTERN.len() - 1)
+            .max(from);
+        false
+    }
+
     /// Enters resync mode; reports `err` only if this starts a new damaged stretch.
     fn damaged(&mut self, err: OggError) -> Result<(), OggError> {
         // What was being assembled cannot be trusted across damage.
@@ -272,4 +321,21 @@ impl OggPacketReader {
             Err(err)
         }
     }
+}
+
+/// The CRC a page carries and the one its bytes have (computed with the CRC field as zero).
+fn page_crcs(page: &[u8]) -> (u32, u32) {
+    let found = u32::from_le_bytes([page[22], page[23], page[24], page[25]]);
+    let computed = crc32_update(
+        crc32_update(crc32(&page[..CRC_OFFSET]), &[0; 4]),
+        &page[CRC_OFFSET + 4..],
+    );
+    (found, computed)
+}
+
+/// The length of the page starting at `page`, once its header and lacing values are there.
+fn page_len(page: &[u8]) -> Option<usize> {
+    let data_start = HEADER_LEN + *page.get(HEADER_LEN - 1)? as usize;
+    let lacing = page.get(HEADER_LEN..data_start)?;
+    Some(data_start + lacing.iter().map(|&l| l as usize).sum::<usize>())
 }

@@ -366,3 +366,43 @@ fn random_input_never_panics() {
         }
     }
 }
+
+/// Found by `damage_costs_only_the_damaged_page`: a page whose damaged segment count claimed more
+/// bytes than the rest of the stream made the reader wait for them (up to 64 KiB, over 20 s of
+/// PersonaPlex audio), holding back every good page behind it.
+#[test]
+fn overlong_page_does_not_hold_back_the_pages_after_it() {
+    let (mut bytes, packets) = sample_stream(6, 7);
+    let offsets: Vec<usize> = split_pages(&bytes)
+        .iter()
+        .scan(0, |at, p| {
+            let start = *at;
+            *at += p.len();
+            Some(start)
+        })
+        .collect();
+    // The segment count of the second-to-last page (packet 4) now claims 255 lacing values.
+    bytes[offsets[6] + 26] = 255;
+    let mut r = OggPacketReader::new();
+    let (mut got, mut errors) = (Vec::new(), Vec::new());
+    r.push(&bytes);
+    drain(&mut r, &mut got, &mut errors);
+    assert_eq!(errors, vec![OggError::Overlong]);
+    let mut expect = packets.clone();
+    expect.remove(4);
+    assert_stream(&got, &expect);
+    assert_eq!(r.buffered(), 0);
+
+    // A page that is merely incomplete, with nothing good after it, is still waited for.
+    let (bytes, packets) = sample_stream(3, 8);
+    let mut r = OggPacketReader::new();
+    let (mut got, mut errors) = (Vec::new(), Vec::new());
+    r.push(&bytes[..bytes.len() - 5]);
+    drain(&mut r, &mut got, &mut errors);
+    assert!(errors.is_empty());
+    assert_eq!(got.len(), 2 + 2);
+    r.push(&bytes[bytes.len() - 5..]);
+    drain(&mut r, &mut got, &mut errors);
+    assert!(errors.is_empty());
+    assert_stream(&got, &packets);
+}

@@ -2,7 +2,7 @@
 //!
 //! A PersonaPlex process serves one session at a time, and a second connection does not fail: it
 //! waits silently and, worse, writes its prompt into the model the running session is using (see
-//! `shared/specs/personaplex.md`). So the client side must know which servers are busy and never
+//! `docs/personaplex.md`). So the client side must know which servers are busy and never
 //! connect to one of them. This pool is that knowledge: one process-wide table, a [`Lease`] per
 //! call that frees the server when dropped, and a cooldown after a failed session so a broken
 //! server is not handed straight to the next caller.

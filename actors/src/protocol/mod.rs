@@ -1,12 +1,15 @@
 //! Wire formats of the two peers switchboard speaks to.
 //!
-//! Pure functions and plain data only (no actix, no I/O), so every trap listed in the specs can be
+//! Pure functions and plain data only (no actix, no I/O), so every trap listed in `docs/` can be
 //! pinned down by a unit test: [`signalwire`] is the media-stream JSON of a phone call,
 //! [`personaplex`] the binary frames and chat URL of the speech model.
 
 mod json;
 pub mod personaplex;
 pub mod signalwire;
+
+#[cfg(test)]
+mod personaplex_proptest;
 
 /// Why a message from (or for) a peer could not be understood.
 ///

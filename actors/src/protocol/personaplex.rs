@@ -1,4 +1,4 @@
-//! PersonaPlex framing and chat URL (spec `personaplex.md`).
+//! PersonaPlex framing and chat URL (`docs/personaplex.md`).
 //!
 //! Every WebSocket message is one kind byte then the payload. The URL is where most traps live:
 //! the voice needs its `.pt` extension and no directory part, the text prompt must be non-empty
@@ -81,7 +81,8 @@ impl ChatUrl<'_> {
             return Err(ProtocolError::EmptyTextPrompt);
         }
         let host = self.host.trim();
-        if host.is_empty() || host.contains(|c: char| c.is_whitespace() || "/?#@".contains(c)) {
+        // `\` too: URL parsers read it as `/` in ws(s) URLs, moving the rest of the host into the path.
+        if host.is_empty() || host.contains(|c: char| c.is_whitespace() || "/?#@\\".contains(c)) {
             return Err(ProtocolError::InvalidAddress(format!(
                 "bad host {:?}",
                 self.host
@@ -96,6 +97,12 @@ impl ChatUrl<'_> {
         let scheme = if self.use_tls { "wss" } else { "ws" };
         let mut url = url::Url::parse(&format!("{scheme}://{bracketed}:{}/api/chat", self.port))
             .map_err(|e| ProtocolError::InvalidAddress(format!("{host}:{}: {e}", self.port)))?;
+        if url.path() != "/api/chat" {
+            return Err(ProtocolError::InvalidAddress(format!(
+                "bad host {:?}: it changes the URL's path",
+                self.host
+            )));
+        }
         let mut query = String::from("voice_prompt=");
         push_encoded(&mut query, voice);
         if !voice.ends_with(".pt") {
@@ -264,7 +271,8 @@ mod tests {
             seed: None,
         };
         assert_eq!(mk("::1").build().unwrap().host_str(), Some("[::1]"));
-        for bad in ["", "evil.com/x", "a b", "user@host", "h?x"] {
+        // "𐒠\\" was found by `any_host_gives_a_url_or_a_clear_error`: it made `ws://xn--…/:0/api/chat`.
+        for bad in ["", "evil.com/x", "a b", "user@host", "h?x", "𐒠\\", "gpu\\x"] {
             assert!(
                 matches!(mk(bad).build(), Err(ProtocolError::InvalidAddress(_))),
                 "{bad:?}"

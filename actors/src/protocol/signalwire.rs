@@ -1,4 +1,4 @@
-//! SignalWire media-stream JSON (spec `signalwire.md` §2), both directions.
+//! SignalWire media-stream JSON (`docs/signalwire.md` §3), both directions.
 //!
 //! * [`parse_inbound`] / [`decode_payload`]: what SignalWire sends us, parsed tolerantly
 //!   (numbers as strings, optional `streamSid` and `customParameters`, unknown fields and events).
@@ -151,6 +151,9 @@ impl MediaFormat {
         }
     }
 }
+
+#[cfg(test)]
+mod media_json_proptest;
 
 #[cfg(test)]
 mod tests {

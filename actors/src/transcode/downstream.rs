@@ -23,7 +23,7 @@ pub struct DownstreamReport {
 ///
 /// Exists to hide everything about the agent's stream that the telephony side must not care
 /// about: how pages are split over WebSocket messages, header packets, 80 ms (or 40 ms) packets,
-/// non-standard granules and pre-skip (ignored, per the PersonaPlex notes), and the 24 kHz rate.
+/// non-standard granules and pre-skip (ignored, see `docs/ogg.md`), and the 24 kHz rate.
 /// A frame is emitted as soon as its last sample is decoded; at most one partial frame waits.
 pub struct Downstream {
     format: WireFormat,

@@ -10,4 +10,6 @@ pub use downstream::{Downstream, DownstreamReport};
 pub use upstream::Upstream;
 
 #[cfg(test)]
+mod split_proptest;
+#[cfg(test)]
 mod tests;

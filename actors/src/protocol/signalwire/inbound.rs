@@ -94,7 +94,7 @@ struct RawMark {
 
 /// Parses one text frame from SignalWire.
 pub fn parse_inbound(text: &str) -> Result<Inbound, ProtocolError> {
-    let raw: Raw = serde_json::from_str(text).map_err(json_error)?;
+    let raw: Raw = serde_json::from_str(text).map_err(|e| json_error(text, e))?;
     let event_name = raw.event.ok_or(ProtocolError::MissingEvent)?.0;
     let event = match event_name.as_ref() {
         "connected" => InboundEvent::Connected {
@@ -188,10 +188,15 @@ fn missing(event: &'static str, field: &'static str) -> ProtocolError {
     ProtocolError::MissingField { event, field }
 }
 
-/// Syntax errors mean "not JSON"; data errors mean "JSON of the wrong shape".
-pub(super) fn json_error(e: serde_json::Error) -> ProtocolError {
+/// Syntax errors mean "not JSON"; data errors mean "JSON of the wrong shape". serde_json reports
+/// some shape errors as syntax errors (an array with more elements than the struct it is read
+/// into is "trailing characters"), so a syntax error on text that is valid JSON is a shape error.
+/// Only bad messages take the second parse.
+pub(super) fn json_error(text: &str, e: serde_json::Error) -> ProtocolError {
+    let valid_json = || serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok();
     match e.classify() {
         serde_json::error::Category::Data => ProtocolError::Malformed(e),
+        _ if valid_json() => ProtocolError::Malformed(e),
         _ => ProtocolError::InvalidJson(e),
     }
 }

@@ -1,4 +1,4 @@
-//! Tests of [`super::parse_inbound`] against the spec's examples and its traps.
+//! Tests of [`super::parse_inbound`] against the examples and traps of `docs/signalwire.md` §3.
 
 use super::*;
 
@@ -204,6 +204,12 @@ fn errors_for_bad_input_say_what_is_wrong() {
     let err = parse_inbound(r#"{"event":"media","sequenceNumber":"abc","media":{"payload":""}}"#)
         .unwrap_err();
     assert!(matches!(err, ProtocolError::Malformed(_)), "{err}");
+    // Found by `any_json_is_parsed_or_refused_with_a_message`: serde_json calls an over-long
+    // array "trailing characters", a syntax error, although the text is valid JSON.
+    assert!(matches!(
+        parse_inbound(r#"{"dtmf":[null,"0",null]}"#),
+        Err(ProtocolError::Malformed(_))
+    ));
     assert!(parse_inbound(r#"{"event":"mark","mark":{}}"#)
         .unwrap_err()
         .to_string()

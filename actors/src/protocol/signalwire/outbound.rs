@@ -85,7 +85,7 @@ struct RawDigit {
 
 /// Parses one message our server sent, with the `streamSid` it was addressed to.
 pub fn parse_outbound_message(text: &str) -> Result<OutboundMessage, ProtocolError> {
-    let raw: Raw = serde_json::from_str(text).map_err(json_error)?;
+    let raw: Raw = serde_json::from_str(text).map_err(|e| json_error(text, e))?;
     let name = raw.event.ok_or(ProtocolError::MissingEvent)?.0;
     let missing = |event, field| ProtocolError::MissingField { event, field };
     let event = match name.as_ref() {
