@@ -440,6 +440,17 @@ fn accuracy_on_the_frozen_check_corpus() {
     );
 }
 
+/// A second frozen part, written after the rules by someone who never saw them, measured once
+/// and never tuned on.
+#[test]
+fn accuracy_on_the_fresh_corpus() {
+    assert_scored(
+        "corpus/fresh (frozen)",
+        &score(&fixtures("corpus/fresh")),
+        FROZEN_FLOOR,
+    );
+}
+
 #[test]
 fn accuracy_on_the_tuning_corpus() {
     assert_scored("corpus/tuning", &score(&fixtures("corpus/tuning")), 0.9);
