@@ -391,3 +391,7 @@ fn asks_for_part(s: &Sentence) -> Option<NamePart> {
 #[cfg(test)]
 #[path = "state_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "state_proptest.rs"]
+mod proptests;
