@@ -131,6 +131,12 @@ fn bad_values_are_clear_errors() {
     let err =
         Config::from_toml("[personaplex]\nvoice_prompt = \"../etc/x.pt\"\n", no_env()).unwrap_err();
     assert!(format!("{err:#}").contains("URL"), "{err:#}");
+    let err = Config::from_toml(
+        "[[personaplex.servers]]\nhost = \"gpu\"\nport = 8998\ncapacity = 0\n",
+        no_env(),
+    )
+    .unwrap_err();
+    assert!(format!("{err:#}").contains("capacity = 0"), "{err:#}");
 }
 
 #[test]
@@ -145,7 +151,7 @@ fn redaction_hides_every_secret() {
     config.toolbridge.llm.api_key = "extractor-very-secret".into();
     let shown = config.redacted_toml();
     assert!(!shown.contains("very-secret"), "{shown}");
-    assert_eq!(shown.matches(REDACTED).count(), 6, "{shown}");
+    assert_eq!(shown.matches(REDACTED).count(), 7, "{shown}");
     assert!(!format!("{:?}", config.toolbridge).contains("very-secret"));
 }
 
