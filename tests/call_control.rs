@@ -251,12 +251,7 @@ fn server_with_business(name: &str, personaplex_port: u16, extra: &str) -> Serve
     let mut config = std::fs::read_to_string(&path).unwrap();
     config.push_str(&business);
     std::fs::write(&path, config).unwrap();
-    let log = std::fs::File::create(dir.join("server.log")).unwrap();
-    let mut command = command;
-    command.stderr(log);
-    let mut server = Server::spawn_prepared(command, port, dir);
-    server.logged = true;
-    server
+    Server::spawn_prepared_logged(command, port, dir)
 }
 
 #[test]
@@ -279,6 +274,14 @@ fn after_hours_voicemail_skips_the_agent_and_speaks_the_after_hours_greeting() {
         log.contains("speaking \"Bright Plumbing is closed today. Leave a message.\""),
         "the after-hours greeting was not spoken:\n{log}"
     );
+    let beep = log
+        .find("speaking \"voicemail beep\"")
+        .expect("no beep after the greeting");
+    assert!(log.find("is closed today").unwrap() < beep, "{log}");
+    let message = server.dir.join("voicemail/CAclosed.wav");
+    wait_until(Duration::from_secs(5), "the message saved", || {
+        message.exists()
+    });
     let stats = peer.stats();
     assert_eq!(stats["connections"], 0, "PersonaPlex was called: {stats}");
 }

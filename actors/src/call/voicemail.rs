@@ -142,18 +142,18 @@ impl Actor for Voicemail {
             .map(|(_, pcm)| pcm.as_slice())
             .unwrap_or(&[]);
         // The announcer plays its queue in order: the sentence, then the beep below.
-        let greeting: &[i16] = match self.spoken_greeting.take() {
+        let (label, greeting): (&str, &[i16]) = match self.spoken_greeting.take() {
             Some(sentence) => {
                 self.announcer.do_send(Announce::say(sentence));
-                &[]
+                ("voicemail beep", &[])
             }
-            None => recorded,
+            None => ("voicemail greeting", recorded),
         };
         let mut audio = Vec::with_capacity(greeting.len() + self.rate as usize);
         audio.extend_from_slice(greeting);
         audio.extend(beep(self.rate));
         self.announcer.do_send(
-            Announce::audio("voicemail greeting", Arc::new(audio))
+            Announce::audio(label, Arc::new(audio))
                 .notify(ctx.address().recipient())
                 .with_mark("voicemail-beep"),
         );
