@@ -134,3 +134,29 @@ pub async fn on_signals(
     }
     server.stop(true).await;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn draining_starts_once_begun() {
+        let drain = Drain::default();
+        assert!(!drain.is_draining());
+        drain.begin();
+        assert!(drain.is_draining());
+    }
+
+    #[test]
+    fn a_recent_answer_holds_the_drain_for_the_grace() {
+        let drain = Drain::default();
+        assert!(
+            !drain.answered_within(Duration::from_secs(3600)),
+            "none yet"
+        );
+        drain.note_answered();
+        assert!(drain.answered_within(Duration::from_secs(3600)));
+        std::thread::sleep(Duration::from_millis(5));
+        assert!(!drain.answered_within(Duration::ZERO));
+    }
+}
