@@ -151,6 +151,20 @@ impl Config {
                 bail!("personaplex.ca_file {} does not exist", ca.display());
             }
         }
+        let redirect = srv.drain_redirect_url.trim();
+        if !redirect.is_empty()
+            && !url::Url::parse(redirect).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
+        {
+            bail!("server.drain_redirect_url must be an http(s) URL, got {redirect:?}");
+        }
+        if let Some(server) = pp.servers.iter().find(|s| s.capacity == 0) {
+            bail!(
+                "personaplex.servers: {}:{} has capacity = 0; a server takes at least 1 session \
+                 (remove the entry to stop using it)",
+                server.host,
+                server.port
+            );
+        }
         if pp.handshake_timeout_secs == 0 || pp.connect_timeout_secs == 0 {
             bail!("personaplex timeouts must be at least 1 second");
         }

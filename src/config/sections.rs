@@ -169,6 +169,13 @@ pub struct ServerConfig {
     /// Seconds a peer may leave what we send it untaken (it does not read) before it is
     /// disconnected: media sockets (the call ends) and HTTP responses alike.
     pub write_timeout_secs: u64,
+    /// After SIGTERM (or Ctrl-C): seconds live calls may run on before the process exits
+    /// anyway. Meanwhile `/healthz` answers 503 and new calls are sent elsewhere.
+    pub drain_secs: u64,
+    /// While draining, new calls get a cXML `<Redirect>` to this URL (another instance, a
+    /// voicemail LaML bin). Empty: they are still answered here (a deploy must not drop
+    /// callers), and the drain waits for them too.
+    pub drain_redirect_url: String,
 }
 
 /// SignalWire: how calls reach us and how we check they are genuine.
@@ -256,6 +263,8 @@ impl Default for ServerConfig {
             header_timeout_secs: 5,
             body_timeout_secs: 10,
             write_timeout_secs: 5,
+            drain_secs: 600,
+            drain_redirect_url: String::new(),
         }
     }
 }

@@ -131,6 +131,12 @@ fn bad_values_are_clear_errors() {
     let err =
         Config::from_toml("[personaplex]\nvoice_prompt = \"../etc/x.pt\"\n", no_env()).unwrap_err();
     assert!(format!("{err:#}").contains("URL"), "{err:#}");
+    let err = Config::from_toml(
+        "[[personaplex.servers]]\nhost = \"gpu\"\nport = 8998\ncapacity = 0\n",
+        no_env(),
+    )
+    .unwrap_err();
+    assert!(format!("{err:#}").contains("capacity = 0"), "{err:#}");
 }
 
 /// Found by the properties `accepted_durations_can_run` and

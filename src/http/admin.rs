@@ -6,9 +6,16 @@ use serde_json::json;
 use super::auth::has_bearer;
 use super::AppState;
 
-/// `GET /healthz`: the process is up and serving.
+/// `GET /healthz`: the process is up and serving; 503 once it is draining, so a load balancer
+/// stops sending it calls.
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok().json(json!({ "status": "ok", "live_calls": state.calls.registry.len() }))
+    let live_calls = state.calls.registry.len();
+    if state.drain.is_draining() {
+        HttpResponse::ServiceUnavailable()
+            .json(json!({ "status": "draining", "live_calls": live_calls }))
+    } else {
+        HttpResponse::Ok().json(json!({ "status": "ok", "live_calls": live_calls }))
+    }
 }
 
 /// `GET /admin/calls`: every live call (bearer token from `server.admin_token`).

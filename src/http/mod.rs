@@ -4,6 +4,7 @@ mod admin;
 mod auth;
 mod body;
 mod connection;
+mod drain;
 mod frame_limit;
 mod limits;
 mod media;
@@ -37,6 +38,8 @@ pub struct AppState {
     pub calls: CallContext,
     /// Derives and checks the per-call media tokens.
     pub media_secret: MediaSecret,
+    /// Set by the first stop signal: `/healthz` and new calls see it.
+    pub drain: Arc<drain::Drain>,
 }
 
 impl AppState {
@@ -125,7 +128,7 @@ fn voicemail_settings(config: &Config) -> anyhow::Result<VoicemailSettings> {
     })
 }
 
-/// Runs the server until it is stopped (Ctrl-C / SIGTERM).
+/// Runs the server until it is stopped (Ctrl-C / SIGTERM, after draining live calls).
 pub fn serve(config: Config) -> anyhow::Result<()> {
     let settings = Arc::new(call_settings(&config)?);
     if config.signalwire.signing_key.is_empty() {
@@ -157,20 +160,25 @@ pub fn serve(config: Config) -> anyhow::Result<()> {
         server.max_requests,
     );
     let media_secret = MediaSecret::new(&config.signalwire.media_secret);
+    let drain_limit = Duration::from_secs(server.drain_secs);
     actix_web::rt::System::new().block_on(async move {
+        let signals = drain::StopSignals::register().context("cannot handle SIGTERM and SIGINT")?;
         let services = start_services(&config)?;
+        let registry = CallRegistry::new();
+        let drain = Arc::new(drain::Drain::default());
         let state = web::Data::new(AppState {
             config,
             calls: CallContext {
                 settings,
-                registry: CallRegistry::new(),
+                registry: registry.clone(),
                 services,
             },
             media_secret,
+            drain: drain.clone(),
         });
         let request_limit = web::Data::new(limits::RequestLimit::new(max_requests));
         log::info!("switchboard listening on http://{listen}");
-        HttpServer::new(move || {
+        let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
                 .app_data(request_limit.clone())
@@ -184,10 +192,19 @@ pub fn serve(config: Config) -> anyhow::Result<()> {
         .on_connect(connection::on_connect(write_timeout))
         .bind(listen)
         .with_context(|| format!("cannot listen on {listen}"))?
+        // Our own handler drains live calls first (see `drain`); then connections still open
+        // get 5 seconds.
+        .disable_signals()
         .shutdown_timeout(5)
-        .run()
-        .await
-        .context("server stopped with an error")
+        .run();
+        actix_web::rt::spawn(drain::on_signals(
+            signals,
+            server.handle(),
+            drain,
+            registry,
+            drain_limit,
+        ));
+        server.await.context("server stopped with an error")
     })
 }
 

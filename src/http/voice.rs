@@ -126,6 +126,17 @@ pub async fn incoming_call(
         hook.get("CallStatus")
     );
     let config = &state.config;
+    if state.drain.is_draining() {
+        let redirect = config.server.drain_redirect_url.trim();
+        if !redirect.is_empty() {
+            log::info!("call {call_sid}: draining; redirected elsewhere");
+            return HttpResponse::Ok()
+                .content_type("text/xml; charset=utf-8")
+                .body(cxml::redirect(redirect));
+        }
+        log::info!("call {call_sid}: draining, but no drain_redirect_url: answering it here");
+    }
+    state.drain.note_answered();
     let stream_url = config.media_stream_url(call_sid);
     let token = state.media_secret.token(call_sid);
     let status_url = format!(

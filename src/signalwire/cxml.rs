@@ -76,6 +76,17 @@ pub fn connect_stream(r: &StreamResponse) -> String {
     out
 }
 
+/// Sends the call to `url`: SignalWire fetches that URL's cXML and follows it (a draining
+/// instance hands new calls to another one this way).
+pub fn redirect(url: &str) -> String {
+    let mut out = String::with_capacity(128 + url.len());
+    out.push_str(DECLARATION);
+    out.push_str("<Response>\n  <Redirect>");
+    push_escaped(&mut out, url);
+    out.push_str("</Redirect>\n</Response>\n");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,6 +226,16 @@ mod tests {
         assert_eq!(elements.len(), 3);
         let names: Vec<&str> = elements[2].1.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["url", "authBearerToken"]);
+    }
+
+    #[test]
+    fn redirect_names_the_url_escaped() {
+        let doc = redirect("https://other.example/voice?a=1&b=2");
+        let (elements, text) = parse(&doc);
+        let paths: Vec<&str> = elements.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(paths, ["Response", "Response/Redirect"]);
+        assert_eq!(text.trim(), "https://other.example/voice?a=1&b=2");
+        assert!(doc.contains("a=1&amp;b=2"), "{doc}");
     }
 
     #[test]

@@ -336,6 +336,30 @@ async def check_one_session_at_a_time(http):
     return f"B waited silently, got its handshake {waited:.2f}s after A left"
 
 
+async def check_capacity(http):
+    """--capacity 2 serves two sessions at once; a third waits silently."""
+    async with PeerProcess("--capacity", "2") as peer:
+        sockets, recs = [], []
+        for i in range(3):
+            ws = await http.ws_connect(peer.url("/api/chat", **{**GOOD_QUERY, "text_prompt": f"s{i}"}))
+            sockets.append(ws)
+            recs.append(Recorder(ws))
+        await asyncio.wait_for(recs[0].handshake.wait(), 5)
+        await asyncio.wait_for(recs[1].handshake.wait(), 5)
+        await asyncio.sleep(1.0)
+        assert not recs[2].handshake.is_set(), "the third session got a handshake"
+        stats = await peer.stats(http)
+        assert stats["connects_while_busy"] == 1, stats
+        assert stats["max_concurrent_sessions"] == 2 and len(stats["active_sessions"]) == 2, stats
+        await sockets[0].close()
+        await asyncio.wait_for(recs[2].handshake.wait(), 5)
+        for ws in sockets[1:]:
+            await ws.close()
+        stats = await peer.stats(http)
+        assert stats["max_concurrent_sessions"] == 2, stats
+    return "two sessions at once, the third waited for a free seat"
+
+
 async def check_tone_mode(http):
     """tone:1000 answers a 440 Hz caller with 1 kHz at about -12 dBFS peak."""
     async with PeerProcess("--mode", "tone:1000", "--text", "") as peer:
@@ -417,6 +441,7 @@ CHECKS = [
     check_bad_crc,
     check_bos_before_handshake,
     check_one_session_at_a_time,
+    check_capacity,
     check_tone_mode,
     check_mute_after,
     check_no_handshake_and_close_after,

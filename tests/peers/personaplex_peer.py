@@ -10,8 +10,8 @@ What it reproduces, and why it matters to a client:
   * query checks happen right after the WebSocket upgrade and before the
     session lock; a refused request is dropped without a close frame (the
     real server raises inside its handler, the client sees 1006);
-  * one session at a time: later connections are upgraded and then wait on
-    the lock silently;
+  * one session at a time (or --capacity N at once, like a batched server):
+    later connections are upgraded and then wait on the lock silently;
   * a "prefill" delay before the one-byte handshake 0x00, during which
     anything the client sends is read and thrown away;
   * output audio is clocked by input audio: one 80 ms output frame per 80 ms
@@ -260,7 +260,8 @@ class Stats:
         self.last_query = None
         self.sessions = []
         self.counters = {}  # session id -> OggPageCounter
-        self.active_session = None
+        self.active_sessions = []  # ids of the sessions running now, oldest first
+        self.max_concurrent_sessions = 0
 
     def as_dict(self):
         sessions = []
@@ -274,7 +275,10 @@ class Stats:
             "sessions_refused": len(self.refusals),
             "refusals": self.refusals,
             "connects_while_busy": self.connects_while_busy,
-            "active_session": self.active_session,
+            # The newest running session (the only one, without --capacity).
+            "active_session": self.active_sessions[-1] if self.active_sessions else None,
+            "active_sessions": list(self.active_sessions),
+            "max_concurrent_sessions": self.max_concurrent_sessions,
             "last_query": self.last_query,
             "sessions": sessions,
         }
@@ -302,7 +306,9 @@ class Peer:
     def __init__(self, args):
         self.args = args
         self.mode = args.mode
-        self.lock = asyncio.Lock()
+        # One seat per session the "GPU" runs at once; a connection past them
+        # waits, like the real server's lock.
+        self.lock = asyncio.Semaphore(args.capacity)
         self.stats = Stats()
         self.ids = itertools.count(1)
         self.open_sockets = set()  # every prepared WebSocket, for shutdown
@@ -383,7 +389,8 @@ class Peer:
             stats.sessions.append(session)
             stats.counters[session.id] = OggPageCounter()
             stats.sessions_started += 1
-            stats.active_session = session.id
+            stats.active_sessions.append(session.id)
+            stats.max_concurrent_sessions = max(stats.max_concurrent_sessions, len(stats.active_sessions))
             log.info("session %d started (mode %s)", session.id, self.mode)
             try:
                 session.end_reason = await self._session(request, ws, session)
@@ -394,7 +401,7 @@ class Peer:
                 raise
             finally:
                 session.ended = True
-                stats.active_session = None
+                stats.active_sessions.remove(session.id)
                 log.info("session %d ended: %s", session.id, session.end_reason)
         if not ws.closed:
             try:
@@ -600,6 +607,8 @@ def parse_args(argv=None):
     p.add_argument("--script", help="file: one text piece per line, '#wait <ms>' pauses (overrides --text)")
     p.add_argument("--text-interval-ms", type=float, default=80, help="pause between text pieces (default 80)")
     p.add_argument("--text-delay-ms", type=float, default=200, help="first text piece this long after the handshake")
+    p.add_argument("--capacity", type=int, default=1,
+                   help="sessions served at once, like a batched server (default 1, the stock server)")
     p.add_argument("--on-reader-death", choices=["mute", "close"], default="mute",
                    help="after a bad Ogg stream: stay open and mute (default), or close the socket")
     p.add_argument("--accept-seed", action="store_true",
@@ -608,6 +617,8 @@ def parse_args(argv=None):
     p.add_argument("--ssl-key", help="PEM private key for --ssl-cert")
     p.add_argument("--verbose", action="store_true", help="debug logging")
     args = p.parse_args(argv)
+    if args.capacity < 1:
+        p.error("--capacity must be at least 1")
     if bool(args.ssl_cert) != bool(args.ssl_key):
         p.error("--ssl-cert and --ssl-key go together")
     return args

@@ -161,6 +161,11 @@ impl Server {
         Server::spawn(command, port, dir)
     }
 
+    /// [`Server::spawn_prepared`] with the log in `server.log()`, as [`Server::start_logged`].
+    pub fn spawn_prepared_logged(command: Command, port: u16, dir: PathBuf) -> Self {
+        Server::spawn_with(command, port, dir, true)
+    }
+
     /// Like [`Server::start`], but the server's log (stderr) goes to `server.log()` instead of
     /// the test's output, so a test can read what it logged.
     pub fn start_logged(name: &str, personaplex_port: u16, extra: &[(&str, &str)]) -> Self {

@@ -9,6 +9,8 @@ use crate::toolbridge::CallFacts;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
+pub use super::after_hours::AfterHours;
+use super::after_hours::{default_after_hours_greeting, default_after_hours_line};
 pub use super::hours::{DayHours, WeeklyHours};
 pub use super::service_catalog::ServiceCatalog;
 
@@ -45,6 +47,19 @@ pub struct Business {
     /// A PersonaPlex voice file ("NATM1.pt"); when absent it is chosen from `agent_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice: Option<String>,
+    /// How a call is answered outside opening hours and on `closed_dates`; absent: the agent
+    /// answers as usual, whatever the time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_hours: Option<AfterHours>,
+    /// Days the business is closed whatever `hours` say (holidays), in its time zone.
+    #[serde(default)]
+    pub closed_dates: Vec<jiff::civil::Date>,
+    /// Said before the voicemail beep when `after_hours = "voicemail"` (`{name}`: the business).
+    #[serde(default = "default_after_hours_greeting")]
+    pub after_hours_greeting: String,
+    /// Added to the agent's prompt when `after_hours = "agent"` and the business is closed.
+    #[serde(default = "default_after_hours_line")]
+    pub after_hours_line: String,
 }
 
 /// One bookable service and its price as the agent should say it.
@@ -118,6 +133,10 @@ impl Default for Business {
             time_zone: "America/Chicago".into(),
             contact_email: "office@brightplumbing.example".into(),
             voice: None,
+            after_hours: None,
+            closed_dates: Vec::new(),
+            after_hours_greeting: default_after_hours_greeting(),
+            after_hours_line: default_after_hours_line(),
         }
     }
 }
@@ -182,6 +201,7 @@ impl Business {
                 self.contact_email
             ));
         }
+        self.validate_after_hours()?;
         if let Some(v) = &self.voice {
             // The PersonaPlex server refuses anything but a bare ".pt" file name (it joins it to
             // its voice directory), so catch it here rather than as a dropped WebSocket.

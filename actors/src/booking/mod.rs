@@ -4,6 +4,7 @@
 //! book, reschedule, cancel, send the confirmation email) are in [`crate::tools`], and the
 //! `BookingExecutor` actor in [`crate::call`] runs them off the audio path.
 
+pub mod after_hours;
 pub mod appointments;
 pub mod availability;
 pub mod business;
@@ -15,6 +16,9 @@ pub mod sentences;
 pub mod service_catalog;
 pub mod store;
 pub mod voicemails;
+
+#[cfg(test)]
+mod after_hours_tests;
 
 use jiff::civil::{Date, DateTime, Time};
 use serde::{Deserialize, Serialize};

@@ -47,6 +47,8 @@ pub struct Voicemail {
     store: StoreHandle,
     outbox: Option<Addr<MailOutbox>>,
     recorder: Option<Arc<Mutex<VoicemailRecorder>>>,
+    /// Spoken (synthesized) instead of the recorded greeting, e.g. the after-hours one.
+    spoken_greeting: Option<String>,
     /// Caller audio not yet written.
     pending: Vec<i16>,
     started: Option<Instant>,
@@ -75,10 +77,18 @@ impl Voicemail {
             store,
             outbox,
             recorder: None,
+            spoken_greeting: None,
             pending: Vec::new(),
             started: None,
             full: false,
         }
+    }
+
+    /// Speaks `sentence` before the beep instead of the recorded greeting (the after-hours
+    /// greeting of `[business] after_hours = "voicemail"`).
+    pub fn with_spoken_greeting(mut self, sentence: String) -> Self {
+        self.spoken_greeting = Some(sentence);
+        self
     }
 
     /// Writes the pending audio (on the blocking pool); ends the call when the message is full.
@@ -124,18 +134,26 @@ impl Actor for Voicemail {
 
     fn started(&mut self, ctx: &mut Context<Self>) {
         log::info!("call {}: taking a voicemail", self.call_sid);
-        let greeting = self
+        let recorded = self
             .settings
             .greetings
             .iter()
             .find(|(rate, _)| *rate == self.rate)
             .map(|(_, pcm)| pcm.as_slice())
             .unwrap_or(&[]);
+        // The announcer plays its queue in order: the sentence, then the beep below.
+        let (label, greeting): (&str, &[i16]) = match self.spoken_greeting.take() {
+            Some(sentence) => {
+                self.announcer.do_send(Announce::say(sentence));
+                ("voicemail beep", &[])
+            }
+            None => ("voicemail greeting", recorded),
+        };
         let mut audio = Vec::with_capacity(greeting.len() + self.rate as usize);
         audio.extend_from_slice(greeting);
         audio.extend(beep(self.rate));
         self.announcer.do_send(
-            Announce::audio("voicemail greeting", Arc::new(audio))
+            Announce::audio(label, Arc::new(audio))
                 .notify(ctx.address().recipient())
                 .with_mark("voicemail-beep"),
         );

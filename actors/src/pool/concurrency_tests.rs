@@ -65,3 +65,44 @@ fn eight_threads_never_double_lease() {
     assert_eq!(served, (THREADS * ITERATIONS) as u64);
     assert_eq!(pool.free_count(), usize::from(SERVERS), "a lease leaked");
 }
+
+#[test]
+fn eight_threads_never_exceed_a_batched_servers_capacity() {
+    const CAPACITY: u32 = 3;
+    let list = (0..2)
+        .map(|i| ServerConfig::new("gpu", 9000 + i, false).with_capacity(CAPACITY))
+        .collect();
+    let pool = PersonaPlexPool::new(list, Duration::from_secs(60));
+    // Seats in use per server, as the holders believe.
+    let in_use: Arc<Vec<AtomicU64>> = Arc::new((0..2).map(|_| AtomicU64::new(0)).collect());
+    let start = Arc::new(Barrier::new(THREADS));
+    let threads: Vec<_> = (0..THREADS)
+        .map(|t| {
+            let (pool, in_use, start) = (pool.clone(), in_use.clone(), start.clone());
+            std::thread::spawn(move || {
+                start.wait();
+                for i in 0..ITERATIONS {
+                    let lease = loop {
+                        match pool.lease(&format!("CA{t}-{i}")) {
+                            Some(lease) => break lease,
+                            None => std::thread::yield_now(),
+                        }
+                    };
+                    let slot = usize::from(lease.server().port - 9000);
+                    let now = in_use[slot].fetch_add(1, Ordering::SeqCst) + 1;
+                    assert!(
+                        now <= u64::from(CAPACITY),
+                        "server {slot} holds {now} sessions"
+                    );
+                    std::thread::yield_now();
+                    in_use[slot].fetch_sub(1, Ordering::SeqCst);
+                    drop(lease);
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().expect("a leasing thread failed");
+    }
+    assert_eq!(pool.free_seats(), 2 * CAPACITY as usize, "a seat leaked");
+}

@@ -204,3 +204,89 @@ fn server_config_rejects_unknown_fields() {
     let err = toml::from_str::<ServerConfig>("host = \"gpu1\"\nport = 8998\nvoice = \"x\"\n");
     assert!(err.is_err());
 }
+
+fn batched_pool(capacities: &[u32]) -> (PersonaPlexPool, Arc<ManualClock>) {
+    let clock = Arc::new(ManualClock::new(1_700_000_000));
+    let list = capacities
+        .iter()
+        .zip(9000..)
+        .map(|(c, port)| ServerConfig::new("10.0.0.1", port, false).with_capacity(*c))
+        .collect();
+    (
+        PersonaPlexPool::with_clock(list, COOLDOWN, clock.clone()),
+        clock,
+    )
+}
+
+#[test]
+fn a_batched_server_takes_up_to_its_capacity_and_never_more() {
+    let (pool, _) = batched_pool(&[3]);
+    let held: Vec<Lease> = (0..3)
+        .map(|i| pool.lease(&format!("CA{i}")).expect("a free seat"))
+        .collect();
+    assert!(held.iter().all(|l| port(l) == 9000));
+    assert!(pool.lease("CA3").is_none(), "a fourth seat was leased");
+    assert_eq!(pool.free_seats(), 0);
+    let status = &pool.servers()[0];
+    assert_eq!((status.seats_used, status.seats_total), (3, 3));
+    assert_eq!(status.call_sids, ["CA0", "CA1", "CA2"]);
+    assert_eq!(status.state, ServerState::Busy);
+    assert_eq!(status.sessions_served, 3);
+}
+
+#[test]
+fn dropping_one_lease_frees_one_seat_of_a_batched_server() {
+    let (pool, _) = batched_pool(&[2]);
+    let a = pool.lease("CA1").unwrap();
+    let b = pool.lease("CA2").unwrap();
+    assert!(pool.lease("CA3").is_none());
+    drop(a);
+    assert_eq!(pool.free_seats(), 1);
+    assert_eq!(pool.servers()[0].call_sids, ["CA2"]);
+    let c = pool.lease("CA3").expect("the freed seat");
+    assert!(pool.lease("CA4").is_none());
+    drop((b, c));
+    assert_eq!(pool.servers()[0].state, ServerState::Free);
+    assert_eq!(pool.free_seats(), 2);
+}
+
+#[test]
+fn seats_are_spread_over_servers_before_doubling_up() {
+    let (pool, _) = batched_pool(&[2, 2]);
+    let held: Vec<Lease> = (0..4)
+        .map(|i| pool.lease(&format!("CA{i}")).unwrap())
+        .collect();
+    let order: Vec<u16> = held.iter().map(port).collect();
+    assert_eq!(order, [9000, 9001, 9000, 9001]);
+    assert!(pool.lease("CA4").is_none());
+}
+
+#[test]
+fn a_failed_session_stops_new_seats_but_keeps_the_other_sessions() {
+    let (pool, clock) = batched_pool(&[3]);
+    let a = pool.lease("CA1").unwrap();
+    let b = pool.lease("CA2").unwrap();
+    a.report_failure("socket closed");
+    drop(a);
+    assert!(pool.lease("CA3").is_none(), "leased a cooling server");
+    let status = &pool.servers()[0];
+    assert_eq!(status.state, ServerState::Busy, "CA2 still runs there");
+    assert_eq!(status.seats_used, 1);
+    clock.advance(COOLDOWN);
+    let _c = pool.lease("CA3").expect("cooldown over");
+    drop(b);
+}
+
+#[test]
+fn capacity_defaults_to_one_in_toml() {
+    #[derive(serde::Deserialize)]
+    struct File {
+        servers: Vec<ServerConfig>,
+    }
+    let file: File = toml::from_str(
+        "[[servers]]\nhost = \"gpu1\"\nport = 1\n[[servers]]\nhost = \"gpu2\"\nport = 2\ncapacity = 4\n",
+    )
+    .unwrap();
+    let capacities: Vec<u32> = file.servers.iter().map(|s| s.capacity).collect();
+    assert_eq!(capacities, [1, 4]);
+}

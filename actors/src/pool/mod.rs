@@ -1,9 +1,10 @@
 //! The PersonaPlex server pool: which server may take the next call.
 //!
-//! A PersonaPlex process serves one session at a time, and a second connection does not fail: it
-//! waits silently and, worse, writes its prompt into the model the running session is using (see
-//! `docs/personaplex.md`). So the client side must know which servers are busy and never
-//! connect to one of them. This pool is that knowledge: one process-wide table, a [`Lease`] per
+//! A PersonaPlex process serves one session at a time (a batched one a fixed `capacity` of them),
+//! and a connection past that does not fail: it waits silently and, worse, writes its prompt into
+//! the model a running session is using (see `docs/personaplex.md`). So the client side must know
+//! which servers are full and never connect to one of them. This pool is that knowledge: one
+//! process-wide table, a [`Lease`] per
 //! call that frees the server when dropped, and a cooldown after a failed session so a broken
 //! server is not handed straight to the next caller.
 //!
@@ -35,7 +36,7 @@ use slot::{Holder, Slot};
 /// The process-wide set of PersonaPlex servers and who is using each.
 ///
 /// Exists so every call of the process sees the same busy/free picture: clones share one table,
-/// and a server is handed to at most one call at a time.
+/// and a server is handed to at most `capacity` calls at a time.
 #[derive(Clone)]
 pub struct PersonaPlexPool {
     shared: Arc<Shared>,
@@ -61,8 +62,8 @@ impl PersonaPlexPool {
     /// A pool of `servers` on the real clock; a failed server is skipped for `cooldown`.
     ///
     /// Entries with an empty name are named `host:port`. A second entry with the same host and
-    /// port is dropped (with a warning): it is the same single-session process, and leasing it
-    /// twice is exactly the double connection the pool exists to prevent.
+    /// port is dropped (with a warning): it is the same process, and counting its seats twice is
+    /// exactly the over-connection the pool exists to prevent.
     pub fn new(servers: Vec<ServerConfig>, cooldown: Duration) -> Self {
         Self::with_clock(servers, cooldown, Arc::new(SystemClock))
     }
@@ -98,11 +99,12 @@ impl PersonaPlexPool {
         }
     }
 
-    /// Leases a free, healthy server to `call_sid`, or `None` when every server is busy or
-    /// cooling down.
+    /// Leases a seat of a healthy server with room to `call_sid`, or `None` when every server is
+    /// full or cooling down.
     ///
     /// Among the leasable servers it picks the one whose last failure is oldest (never failed
-    /// first), then the one leased longest ago, which is round-robin among healthy servers.
+    /// first), then the one with the fewest seats in use, then the one leased longest ago: the
+    /// load is spread, round-robin among equally healthy and equally loaded servers.
     pub fn lease(&self, call_sid: &str) -> Option<Lease> {
         let mut table = self.shared.lock();
         let now = self.shared.clock.now();
@@ -111,20 +113,22 @@ impl PersonaPlexPool {
             .iter()
             .enumerate()
             .filter(|(_, slot)| slot.leasable(now))
-            .min_by_key(|(i, slot)| (slot.last_failure, slot.last_leased, *i))
+            .min_by_key(|(i, slot)| (slot.last_failure, slot.seats_used(), slot.last_leased, *i))
             .map(|(i, _)| i)?;
         table.leases_granted += 1;
         let lease_id = table.leases_granted;
         let slot = &mut table.slots[index];
-        slot.holder = Some(Holder {
+        slot.holders.push(Holder {
             lease_id,
             call_sid: call_sid.to_owned(),
         });
         slot.last_leased = lease_id;
         slot.sessions_served += 1;
         log::debug!(
-            "personaplex server {} leased to call {call_sid}",
-            slot.config.name
+            "personaplex server {} leased to call {call_sid} (seat {} of {})",
+            slot.config.name,
+            slot.seats_used(),
+            slot.config.capacity
         );
         Some(Lease::new(
             Arc::clone(&self.shared),
@@ -142,11 +146,23 @@ impl PersonaPlexPool {
         table.slots.iter().map(|slot| slot.status(now)).collect()
     }
 
-    /// How many servers a call could lease right now.
+    /// How many servers a call could lease a seat of right now.
     pub fn free_count(&self) -> usize {
         let table = self.shared.lock();
         let now = self.shared.clock.now();
         table.slots.iter().filter(|slot| slot.leasable(now)).count()
+    }
+
+    /// How many more calls could lease a seat right now (free seats of healthy servers).
+    pub fn free_seats(&self) -> usize {
+        let table = self.shared.lock();
+        let now = self.shared.clock.now();
+        table
+            .slots
+            .iter()
+            .filter(|slot| !slot.cooling_down(now))
+            .map(|slot| (slot.config.capacity as usize).saturating_sub(slot.seats_used()))
+            .sum()
     }
 }
 
@@ -158,13 +174,12 @@ impl Shared {
         self.table.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Frees slot `index` if lease `lease_id` still holds it.
+    /// Frees the seat of slot `index` that lease `lease_id` holds, if it still holds one.
     fn release(&self, index: usize, lease_id: u64) {
         let mut table = self.lock();
         if let Some(slot) = table.slots.get_mut(index) {
-            if slot.holder.as_ref().is_some_and(|h| h.lease_id == lease_id) {
-                slot.holder = None;
-                log::debug!("personaplex server {} released", slot.config.name);
+            if slot.release(lease_id) {
+                log::debug!("personaplex server {} released a seat", slot.config.name);
             }
         }
     }

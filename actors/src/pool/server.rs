@@ -4,8 +4,9 @@ use serde::{Deserialize, Serialize};
 
 /// One PersonaPlex server, as written in a `[[personaplex.servers]]` table.
 ///
-/// Exists because a PersonaPlex process serves exactly one session at a time, so capacity is the
-/// number of these entries; the pool hands them out one call at a time.
+/// Exists because a PersonaPlex process serves a fixed number of sessions at once (one for the
+/// stock server, `capacity` for a batched one serving several sessions on one GPU); the pool
+/// hands out at most that many seats of it at a time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServerConfig {
@@ -18,6 +19,15 @@ pub struct ServerConfig {
     /// `wss://` when true. Defaults to false (plain `ws://`) when omitted.
     #[serde(default)]
     pub use_ssl: bool,
+    /// Sessions this server runs at once (a batched server serves several on one GPU). Defaults
+    /// to 1 when omitted; 0 is refused by the configuration check.
+    #[serde(default = "one_seat")]
+    pub capacity: u32,
+}
+
+/// The stock PersonaPlex server: one session at a time.
+fn one_seat() -> u32 {
+    1
 }
 
 impl ServerConfig {
@@ -28,13 +38,20 @@ impl ServerConfig {
             host: host.into(),
             port,
             use_ssl,
+            capacity: one_seat(),
         };
         config.fill_default_name();
         config
     }
 
+    /// The same server with room for `capacity` sessions at once.
+    pub fn with_capacity(mut self, capacity: u32) -> Self {
+        self.capacity = capacity;
+        self
+    }
+
     /// `host:port`, the identity of the server process (two entries with the same address are
-    /// the same single-session server).
+    /// the same server, whose seats must not be counted twice).
     pub fn address(&self) -> String {
         format!("{}:{}", self.host, self.port)
     }

@@ -6,7 +6,7 @@ use std::time::Instant;
 use super::server::ServerConfig;
 use super::status::{FailureRecord, ServerState, ServerStatus, MAX_FAILURES_KEPT};
 
-/// Who holds a leased server.
+/// Who holds one seat of a leased server.
 ///
 /// Exists so a dropped [`Lease`](super::Lease) can prove it is the holder before freeing the
 /// slot: the id is unique per lease, so a stale handle can never free someone else's session.
@@ -23,7 +23,8 @@ pub(super) struct Holder {
 #[derive(Debug)]
 pub(super) struct Slot {
     pub config: ServerConfig,
-    pub holder: Option<Holder>,
+    /// One per leased seat, in lease order; never more than `config.capacity`.
+    pub holders: Vec<Holder>,
     /// No lease before this instant; `None` once never failed.
     pub cooldown_until: Option<Instant>,
     /// When the last failure was reported: the selection prefers servers that failed longest ago.
@@ -38,8 +39,8 @@ pub(super) struct Slot {
 impl Slot {
     pub fn new(config: ServerConfig) -> Self {
         Self {
+            holders: Vec::with_capacity(config.capacity as usize),
             config,
-            holder: None,
             cooldown_until: None,
             last_failure: None,
             last_leased: 0,
@@ -53,13 +54,25 @@ impl Slot {
         self.cooldown_until.is_some_and(|until| now < until)
     }
 
-    /// True when a new call may take this server at `now`.
+    /// How many seats are leased right now.
+    pub fn seats_used(&self) -> usize {
+        self.holders.len()
+    }
+
+    /// True when a new call may take a seat of this server at `now`.
     pub fn leasable(&self, now: Instant) -> bool {
-        self.holder.is_none() && !self.cooling_down(now)
+        self.seats_used() < self.config.capacity as usize && !self.cooling_down(now)
+    }
+
+    /// Frees the seat `lease_id` holds; false when it holds none here (a stale release).
+    pub fn release(&mut self, lease_id: u64) -> bool {
+        let before = self.holders.len();
+        self.holders.retain(|h| h.lease_id != lease_id);
+        self.holders.len() != before
     }
 
     pub fn state(&self, now: Instant) -> ServerState {
-        if self.holder.is_some() {
+        if !self.holders.is_empty() {
             ServerState::Busy
         } else if self.cooling_down(now) {
             ServerState::CoolingDown
@@ -100,7 +113,10 @@ impl Slot {
             host: self.config.host.clone(),
             port: self.config.port,
             state: self.state(now),
-            call_sid: self.holder.as_ref().map(|h| h.call_sid.clone()),
+            call_sid: self.holders.first().map(|h| h.call_sid.clone()),
+            call_sids: self.holders.iter().map(|h| h.call_sid.clone()).collect(),
+            seats_used: self.seats_used() as u32,
+            seats_total: self.config.capacity,
             cooldown_remaining_secs: remaining,
             recent_failures: self.failures.iter().cloned().collect(),
             sessions_served: self.sessions_served,

@@ -11,8 +11,9 @@ use serde::Serialize;
 pub enum ServerState {
     /// Nobody holds it and no cooldown runs: the next call may get it.
     Free,
-    /// Leased to a call (even if that call already reported a failure: the lease is still held
-    /// and a second connection would corrupt or wait behind it).
+    /// At least one seat is leased to a call (even if that call already reported a failure: the
+    /// lease is still held and a connection past the server's capacity would corrupt or wait
+    /// behind a running session). `seats_used` of `seats_total` says whether it is full.
     Busy,
     /// Not leased, but a session failed recently; skipped until the cooldown ends.
     CoolingDown,
@@ -39,8 +40,14 @@ pub struct ServerStatus {
     pub host: String,
     pub port: u16,
     pub state: ServerState,
-    /// The call holding the lease, when [`ServerState::Busy`].
+    /// The call holding the first leased seat, when [`ServerState::Busy`].
     pub call_sid: Option<String>,
+    /// Every call holding a seat, in lease order.
+    pub call_sids: Vec<String>,
+    /// Seats leased right now.
+    pub seats_used: u32,
+    /// Sessions the server runs at once (`capacity`).
+    pub seats_total: u32,
     /// Whole seconds (rounded up) until the cooldown ends; 0 when none runs.
     pub cooldown_remaining_secs: u64,
     /// The last few failures, oldest first (at most [`MAX_FAILURES_KEPT`]).

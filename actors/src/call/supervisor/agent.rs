@@ -42,14 +42,19 @@ impl CallSupervisor {
     /// prompt with what is already true in this call.
     pub(super) fn current_prompt(&self) -> String {
         let settings = &self.context.settings;
+        let business = &settings.business;
+        let mut notes: Vec<&str> = Vec::with_capacity(2);
+        if self.after_hours {
+            notes.push(&business.after_hours_line);
+        }
+        // A later session joins a call in progress: no second greeting.
+        if self.sessions_started > 0 {
+            notes.push("The call is already under way: do not greet the caller again.");
+        }
         match &settings.text_prompt_override {
+            Some(prompt) if self.after_hours => format!("{prompt} {}", business.after_hours_line),
             Some(prompt) => prompt.clone(),
-            None if self.sessions_started == 0 => settings.business.text_prompt(&self.facts, &[]),
-            // A later session joins a call in progress: no second greeting.
-            None => settings.business.text_prompt(
-                &self.facts,
-                &["The call is already under way: do not greet the caller again."],
-            ),
+            None => business.text_prompt(&self.facts, &notes),
         }
     }
 

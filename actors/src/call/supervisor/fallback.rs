@@ -46,6 +46,11 @@ impl CallSupervisor {
 
     /// Starts voicemail: greeting, beep, recording.
     pub(super) fn start_voicemail(&mut self) {
+        self.start_voicemail_with(None);
+    }
+
+    /// Starts voicemail with `spoken_greeting` (synthesized) in place of the recorded one.
+    pub(super) fn start_voicemail_with(&mut self, spoken_greeting: Option<String>) {
         let (Some(transcoder), Some(announcer)) = (self.transcoder.clone(), self.announcer.clone())
         else {
             return;
@@ -55,7 +60,7 @@ impl CallSupervisor {
         self.stats.set_engine(Engine::Voicemail.name());
         self.stats.set_state(crate::call::registry::CallState::Live);
         let services = &self.context.services;
-        let voicemail = Voicemail::new(
+        let mut voicemail = Voicemail::new(
             self.setup.call_sid.clone(),
             self.setup.from.clone(),
             self.setup.format.sample_rate(),
@@ -64,8 +69,11 @@ impl CallSupervisor {
             self.media.clone().recipient(),
             services.store.clone(),
             services.outbox.clone(),
-        )
-        .start();
+        );
+        if let Some(sentence) = spoken_greeting {
+            voicemail = voicemail.with_spoken_greeting(sentence);
+        }
+        let voicemail = voicemail.start();
         transcoder.do_send(ListenToCaller(Some(voicemail.clone().recipient())));
         self.voicemail = Some(voicemail);
     }

@@ -25,6 +25,7 @@ use super::transcoder::Transcoder;
 use super::transcript::Transcript;
 use super::voicemail::Voicemail;
 use super::CallContext;
+use crate::booking::business::AfterHours;
 use crate::codec::WireFormat;
 use crate::toolbridge::{CallFacts, ExtractionContext};
 
@@ -100,6 +101,9 @@ pub struct CallSupervisor {
     /// PersonaPlex restarts left for this call.
     restarts_left: u32,
     restarts_done: u32,
+    /// The business was closed when the call came in and the agent answers it
+    /// (`after_hours = "agent"`): every session's prompt carries the after-hours line.
+    after_hours: bool,
     /// How the call turned out, for the call record.
     outcome: &'static str,
     ended: bool,
@@ -152,6 +156,7 @@ impl CallSupervisor {
             results_spoken: 0,
             restarts_left,
             restarts_done: 0,
+            after_hours: false,
             outcome: "completed",
             ended: false,
         }
@@ -328,6 +333,26 @@ impl Actor for CallSupervisor {
             self.outcome = "failed";
             self.media.do_send(MediaCommand::Close);
             return self.end("could not start", ctx);
+        }
+        let business = self.context.settings.business.clone();
+        match business.after_hours_at(jiff::Timestamp::now()) {
+            Some(AfterHours::Voicemail) => {
+                log::info!(
+                    "call {}: the business is closed; straight to voicemail",
+                    self.setup.call_sid
+                );
+                self.note("after hours: voicemail with the after-hours greeting".into());
+                return self.start_voicemail_with(Some(business.after_hours_greeting()));
+            }
+            Some(AfterHours::Agent) => {
+                log::info!(
+                    "call {}: the business is closed; the agent answers after hours",
+                    self.setup.call_sid
+                );
+                self.note("after hours: the agent answers".into());
+                self.after_hours = true;
+            }
+            None => {}
         }
         if self.context.settings.link.is_none() {
             return self.fall_back("PersonaPlex is disabled", ctx);
