@@ -42,6 +42,54 @@ impl<T> Field<T> {
     }
 }
 
+/// The details an extractor settled on for a booking, each present or not: the one place that
+/// says what a booking needs (the rules and the LLM extractor both end here).
+#[derive(Debug, Clone, Default)]
+pub struct Candidate {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub service: String,
+    pub problem: Option<String>,
+    pub date: Option<Date>,
+    pub time: Option<Time>,
+}
+
+impl Candidate {
+    /// A booking when name, phone, date, time (and the address, unless `need_address` is false:
+    /// moving an appointment keeps its own) are all there; else the missing fields, in a fixed
+    /// order.
+    pub fn booking(self, need_address: bool) -> Result<BookingDetails, Vec<&'static str>> {
+        let missing: Vec<&'static str> = [
+            ("name", self.name.is_some()),
+            ("phone", self.phone.is_some()),
+            ("address", self.address.is_some() || !need_address),
+            ("date", self.date.is_some()),
+            ("time", self.time.is_some()),
+        ]
+        .into_iter()
+        .filter(|(_, present)| !present)
+        .map(|(field, _)| field)
+        .collect();
+        match (self.name, self.phone, self.date, self.time) {
+            (Some(name), Some(phone), Some(date), Some(time)) if missing.is_empty() => {
+                Ok(BookingDetails {
+                    name,
+                    phone,
+                    email: self.email,
+                    address: self.address.unwrap_or_default(),
+                    service: self.service,
+                    problem: self.problem,
+                    date,
+                    time,
+                })
+            }
+            _ => Err(missing),
+        }
+    }
+}
+
 /// Which part of a name was said on its own ("first name is Ines", "last name Duarte").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NamePart {
@@ -158,39 +206,19 @@ impl CallFacts {
                 .filter(|f| f.confidence >= threshold)
                 .map(|f| &f.value)
         }
-        let name = sure(&self.name, threshold);
-        let phone = sure(&self.phone, threshold);
-        let address = sure(&self.address, threshold);
-        let date = sure(&self.date, threshold);
-        let time = sure(&self.time, threshold);
-        let missing: Vec<&'static str> = [
-            ("name", name.is_some()),
-            ("phone", phone.is_some()),
-            ("address", address.is_some() || !need_address),
-            ("date", date.is_some()),
-            ("time", time.is_some()),
-        ]
-        .into_iter()
-        .filter(|(_, present)| !present)
-        .map(|(field, _)| field)
-        .collect();
-        match (name, phone, date, time) {
-            (Some(name), Some(phone), Some(date), Some(time)) if missing.is_empty() => {
-                Ok(BookingDetails {
-                    name: name.clone(),
-                    phone: phone.clone(),
-                    email: sure(&self.email, threshold).cloned(),
-                    address: address.cloned().unwrap_or_default(),
-                    service: sure(&self.service, threshold)
-                        .cloned()
-                        .unwrap_or_else(|| default_service.to_string()),
-                    problem: self.problem.as_ref().map(|f| f.value.clone()),
-                    date: *date,
-                    time: *time,
-                })
-            }
-            _ => Err(missing),
+        Candidate {
+            name: sure(&self.name, threshold).cloned(),
+            phone: sure(&self.phone, threshold).cloned(),
+            email: sure(&self.email, threshold).cloned(),
+            address: sure(&self.address, threshold).cloned(),
+            service: sure(&self.service, threshold)
+                .cloned()
+                .unwrap_or_else(|| default_service.to_string()),
+            problem: self.problem.as_ref().map(|f| f.value.clone()),
+            date: sure(&self.date, threshold).copied(),
+            time: sure(&self.time, threshold).copied(),
         }
+        .booking(need_address)
     }
 
     /// Takes in what one sentence said. Each field follows [`merge`] with its own idea of a

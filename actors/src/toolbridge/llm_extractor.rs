@@ -31,6 +31,7 @@ use jiff::civil::{Date, Time};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::facts::Candidate;
 use super::numbers::{ordinal, spoken_number};
 use super::state::CommitmentKind;
 use super::words::Sentence;
@@ -284,33 +285,17 @@ pub fn check(
     let time = time_supported(answer, &sentences, ctx);
     verdict("time", given(&answer.time), time.map(|t| t.to_string()));
 
-    let need_address = kind == CommitmentKind::Book;
-    let missing: Vec<&'static str> = [
-        ("name", name.is_some()),
-        ("phone", phone.is_some()),
-        ("address", address.is_some() || !need_address),
-        ("date", date.is_some()),
-        ("time", time.is_some()),
-    ]
-    .into_iter()
-    .filter(|(_, present)| !present)
-    .map(|(field, _)| field)
-    .collect();
-    let details = match (name, phone, date, time) {
-        (Some(name), Some(phone), Some(date), Some(time)) if missing.is_empty() => {
-            Ok(BookingDetails {
-                name,
-                phone,
-                email,
-                address: address.unwrap_or_default(),
-                service,
-                problem,
-                date,
-                time,
-            })
-        }
-        _ => Err(missing),
-    };
+    let details = Candidate {
+        name,
+        phone,
+        email,
+        address,
+        service,
+        problem,
+        date,
+        time,
+    }
+    .booking(kind == CommitmentKind::Book);
     Checked {
         details,
         unsupported,
