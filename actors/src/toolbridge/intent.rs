@@ -2,6 +2,8 @@
 
 use std::sync::LazyLock;
 
+use jiff::civil::{Date, Time};
+
 use super::pattern::Pattern;
 use super::rules::{
     BLOCK_ANYWHERE, BLOCK_BEFORE, GLAD, GROUPS, IF_ASIDE, IF_WHETHER, NOT_AN_OFFER, RULES,
@@ -219,6 +221,34 @@ pub fn detect(sentence: &Sentence) -> Vec<Intent> {
     }
     found.sort_by_key(|(start, _)| *start);
     found.into_iter().map(|(_, intent)| intent).collect()
+}
+
+/// A confirmation without a verb: after the caller took the slot offered, the agent says it
+/// back glad and plain: "Great, Katherine Kowalczyk, Thursday at three.", "Okay, Eleni, safe
+/// opening, Friday at noon." A statement (not a question), opening with an acknowledgement,
+/// naming both the day and the time, and neither offering nor asking ("I have Thursday at three
+/// open", "I can do", "how about"). It stands only if nothing later in the turn asks a question.
+pub fn restates_the_slot(s: &Sentence, (date, time): (Option<Date>, Option<Time>)) -> bool {
+    #[rustfmt::skip]
+    const ACKNOWLEDGED: &[&str] = &[
+        "great", "perfect", "okay", "ok", "alright", "wonderful", "excellent", "lovely", "good",
+        "awesome", "fantastic", "right", "super", "brilliant", "sounds", "done", "thank",
+        "thanks",
+    ];
+    #[rustfmt::skip]
+    const OFFERING: &[&str] = &[
+        "open", "available", "free", "can", "could", "have", "has", "how", "about", "would",
+        "works", "work", "suit", "suits", "or", "either", "options", "option", "earliest",
+        "next", "only", "soonest", "if", "until", "before", "after", "between", "not", "no",
+        "sorry", "unfortunately", "closed", "full", "taken", "need", "want", "let", "check",
+    ];
+    if s.question || date.is_none() || time.is_none() {
+        return false;
+    }
+    let words = s.lower();
+    let see_you = words.windows(2).any(|w| w == ["see", "you"]);
+    let glad = words.first().is_some_and(|w| ACKNOWLEDGED.contains(w)) || see_you;
+    glad && !words.iter().any(|w| OFFERING.contains(w))
 }
 
 #[cfg(test)]

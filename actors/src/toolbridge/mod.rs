@@ -3,10 +3,11 @@
 //! back to the caller, and asks for the tool call.
 //!
 //! Pure logic, no actix and no I/O. The flow is:
-//! * [`words`]: pieces -> sentences -> words;
-//! * the extractors, one per field: [`name`], [`phone`], [`email`], [`address`], [`service`],
-//!   [`date`] (with [`calendar`]) and [`time`] (with [`clock`]), on the [`numbers`] parser,
-//!   run together by [`extractor`], which drops what [`caveats`] says is not the caller's;
+//! * [`words`]: pieces -> sentences -> words, cleaned of [`disfluency`];
+//! * the extractors, one per field: [`name`] (its word tables in [`name_words`]), [`phone`],
+//!   [`email`], [`address`], [`service`], [`problem`], [`date`] (with [`calendar`]) and
+//!   [`time`] (with [`clock`]), on the [`numbers`] parser, run together by [`extractor`], which
+//!   drops what [`caveats`] says is not the caller's;
 //! * [`facts`]: what the call has established so far, with confidence;
 //! * [`intent`]: commitments, from the [`rules`] table in the [`pattern`] language;
 //! * [`state`]: the per-call state machine that turns all that into actions;
@@ -14,19 +15,22 @@
 //!   against the transcript.
 //!
 //! It never books on a guess: a `Book` action needs every required field at or above
-//! [`BOOKING_THRESHOLD`]; otherwise it reports `BookingIncomplete` with what is missing.
+//! [`BOOKING_THRESHOLD`]; otherwise it reports `BookingIncomplete` with what is missing. The
+//! design, in prose, is `docs/toolbridge.md`.
 
 pub mod address;
 pub mod calendar;
 pub mod caveats;
 pub mod clock;
 pub mod date;
+pub mod disfluency;
 pub mod email;
 pub mod extractor;
 pub mod facts;
 pub mod intent;
 pub mod llm_extractor;
 pub mod name;
+pub mod name_words;
 pub mod numbers;
 pub mod pattern;
 pub mod phone;
