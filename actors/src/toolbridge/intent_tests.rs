@@ -115,6 +115,10 @@ fn booking_commitments_in_many_words() {
         "Happy to confirm, you're all set.",
         "You'll be all set for Tuesday at 9.",
         "Okay, I've got that down.",
+        "I'll pop you in for Tuesday at nine.",
+        "I've made a booking for Tuesday at 9.",
+        "I'll arrange for a technician to come on Tuesday at 9.",
+        "That's all organised for Tuesday.",
     ] {
         if intents(text) != vec![Intent::Book] {
             missed.push(format!("{text} -> {:?}", intents(text)));

@@ -93,7 +93,7 @@ pub const GROUPS: &[(&str, &[&str])] = &[
         "officially booked", "now booked", "good to go", "all good to go", "squared away",
         "all squared away", "taken care of", "all taken care of", "set up", "arranged",
         "all arranged", "sorted", "all sorted", "sorted out", "complete", "completed", "finalized",
-        "finalised", "made", "entered", "logged", "added", "in the diary", "in the calendar",
+        "finalised", "made", "organised", "organized", "entered", "logged", "added", "in the diary", "in the calendar",
         "in the book", "in the books", "a go", "good to go", "locked down", "nailed down",
         "secured", "firmed up", "in place", "on my calendar", "on my schedule", "set in stone",
 
@@ -124,7 +124,8 @@ pub const RULES: &[Rule] = &[
     // --- Booking, about to do it: "let me book that", "I'll pencil you in", "I'll get you
     // on the schedule", "let me lock that in", "I'll get a tech out to you Thursday".
     Rule { intent: Intent::Book, pattern: "{will} {adv} book|schedule|reserve|secure|confirm" },
-    Rule { intent: Intent::Book, pattern: "{will} {adv} pencil|put|slot|squeeze|fit|lock|sign|write|jot|mark|block {obj} in|down|up|off|for|into" },
+    Rule { intent: Intent::Book, pattern: "{will} {adv} pencil|put|slot|squeeze|fit|lock|sign|write|jot|mark|block|pop|stick {obj} in|down|up|off|for|into" },
+    Rule { intent: Intent::Book, pattern: "{will} {adv} arrange for|a|the|your|that" },
     Rule { intent: Intent::Book, pattern: "{will} {adv} put|slot|pencil {obj} on for" },
     Rule { intent: Intent::Book, pattern: "{will} {adv} pencil|put|slot|squeeze|fit|write|jot|mark {obj} {on_sched}" },
     Rule { intent: Intent::Book, pattern: "{will} {adv} add {obj} to|onto the|our|my {sched}" },
@@ -138,7 +139,7 @@ pub const RULES: &[Rule] = &[
     // "I'll send Tony this afternoon at two thirty": a technician by name.
     Rule { intent: Intent::Book, pattern: "{will} {adv} send * out|over|there|this|tomorrow|today|on|at|first" },
     Rule { intent: Intent::Book, pattern: "{will} {adv} lock in|down" },
-    Rule { intent: Intent::Book, pattern: "{will} {adv} make|create|enter|log the|that|an|your appointment|booking|reservation" },
+    Rule { intent: Intent::Book, pattern: "{will} {adv} make|create|enter|log the|that|an|a|your appointment|booking|reservation" },
     Rule { intent: Intent::Book, pattern: "{will} {adv} put|set in|up the|that|an|your appointment|booking|reservation" },
     Rule { intent: Intent::Book, pattern: "{will} {adv} set up a|an|your|the" },
     Rule { intent: Intent::Book, pattern: "{will} {adv} grab|save|claim|take|keep|reserve that|this|the|your|a *? *? slot|spot|opening|time|appointment" },
@@ -175,7 +176,8 @@ pub const RULES: &[Rule] = &[
     Rule { intent: Intent::Book, pattern: "confirmed|booked|scheduled|reserved $" },
     // --- Booking, done: "I've booked you", "I put you down", "we've got you scheduled".
     Rule { intent: Intent::Book, pattern: "{did} {adv} booked|scheduled|reserved|confirmed|secured" },
-    Rule { intent: Intent::Book, pattern: "{did} {adv} penciled|pencilled|put|slotted|squeezed|fit|fitted|locked|signed|written|wrote|marked {obj} in|down|up|into" },
+    Rule { intent: Intent::Book, pattern: "{did} {adv} penciled|pencilled|put|slotted|squeezed|fit|fitted|locked|signed|written|wrote|marked|popped|stuck {obj} in|down|up|into" },
+    Rule { intent: Intent::Book, pattern: "{did} {adv} arranged for|a|the|your|that" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} penciled|pencilled|put|slotted|written|wrote|marked {obj} {on_sched}" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} put|slotted|penciled|pencilled {obj} on for" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} put {name_obj} in|down for" },
@@ -183,7 +185,7 @@ pub const RULES: &[Rule] = &[
     Rule { intent: Intent::Book, pattern: "{did} {adv} added {obj} to|onto *? *? *? {sched}" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} got|gotten|set {obj} {done}" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} got|gotten|set {obj} up|in|down" },
-    Rule { intent: Intent::Book, pattern: "{did} {adv} made|created|entered|logged the|that|an|your appointment|booking|reservation" },
+    Rule { intent: Intent::Book, pattern: "{did} {adv} made|created|entered|logged the|that|an|a|your appointment|booking|reservation" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} put|set in|up the|that|an|your appointment|booking|reservation" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} blocked|set off|aside" },
     Rule { intent: Intent::Book, pattern: "{did} {adv} blocked|set {obj} off|aside" },
