@@ -304,6 +304,22 @@ impl CallFacts {
                 *old = Field::new(format!("{first} {last}"), confidence, said);
                 self.name_part = None;
             }
+            // "Ms. Delacroix-Hale" after "Anne-Marie Delacroix-Hale" was pieced together: the
+            // title settles which is the family name.
+            Some(old)
+                if single(&new)
+                    && part == Some(NamePart::Last)
+                    && old.confidence < super::BOOKING_THRESHOLD
+                    && old.value.split(' ').count() == 2
+                    && old
+                        .value
+                        .rsplit(' ')
+                        .next()
+                        .is_some_and(|l| l.eq_ignore_ascii_case(&new.value)) =>
+            {
+                old.confidence = JOINED;
+                old.said = format!("{} … {}", old.said, new.said);
+            }
             // "K-E-L-L-E-H-E-R, Kelleher" after "Siobhan Kelliher": the spelling corrects one
             // word of the name.
             Some(old) if single(&new) && respelled(&old.value, &new.value).is_some() => {

@@ -55,6 +55,8 @@ const STRONG_SINGLE: f32 = 0.6;
 const WEAK_SINGLE: f32 = 0.5;
 /// A full name with nothing around it saying whose it is.
 const GUESS: f32 = 0.5;
+/// Two single names said in one sentence, joined in the order said: below the threshold.
+pub const PAIRED: f32 = 0.7;
 const CONFLICT: f32 = super::facts::DOUBTED;
 /// Longest name taken: "Maria de la Cruz Lopez" is rare; longer runs are not names.
 const MAX_WORDS: usize = 4;
@@ -468,6 +470,21 @@ pub fn extract_with(
     if let (Some((first, _, _)), Some((last, _, _))) = (first, last) {
         let value = format!("{} {}", first.value, last.value);
         return Some((Field::new(value.clone(), STRONG_FULL, value), None));
+    }
+    // "Anne-Marie, and is that Delacroix hyphen Hale?": two single names, each said as the
+    // caller's, are likely a first and a last name; in the order said, but only a guess until a
+    // title or a full read-back settles it (see `CallFacts::absorb`).
+    let singles: Vec<&Field<String>> = found
+        .iter()
+        .filter(|(f, cued, p)| *cued && p.is_none() && !f.value.contains(' '))
+        .map(|(f, _, _)| f)
+        .collect();
+    let no_full = found.iter().all(|(f, _, _)| !f.value.contains(' '));
+    if let ([a, b], true) = (singles.as_slice(), no_full) {
+        if a.value != b.value {
+            let value = format!("{} {}", a.value, b.value);
+            return Some((Field::new(value.clone(), PAIRED, value), None));
+        }
     }
     // The surest reading wins, then the longest ("John Smith" over "John"); names that do not
     // contain each other, both said as the caller's, are a conflict.

@@ -221,3 +221,15 @@ fn a_glad_plain_restatement_of_the_slot_confirms_it() {
     let actions = say(&mut b, "Okay, Friday at 3 pm is open.");
     assert_eq!(actions, vec![], "an offer is not a confirmation");
 }
+
+#[test]
+fn two_names_in_one_sentence_wait_for_a_title_to_settle_them() {
+    let mut b = bridge();
+    say(&mut b, "Anne-Marie, and is that Delacroix hyphen Hale?");
+    let name = b.facts().name.clone().unwrap();
+    assert_eq!(name.value, "Anne-Marie Delacroix-Hale");
+    assert!(name.confidence < BOOKING_THRESHOLD, "a guess until settled");
+    say(&mut b, "Thank you, Ms. Delacroix-Hale.");
+    let name = b.facts().name.clone().unwrap();
+    assert!(name.confidence >= BOOKING_THRESHOLD, "{name:?}");
+}
