@@ -189,3 +189,53 @@ fn bad_or_missing_signatures_are_refused() {
         403
     );
 }
+
+#[test]
+fn after_stream_answers_hangup_and_refuses_a_bad_signature() {
+    let server = Server::start(
+        "webhook-after-stream",
+        free_port(),
+        &[("signalwire", "signing_key = \"PSK_test_signing_key\"")],
+    );
+    // The incoming call's answer names the action URL on its `<Connect>`.
+    let url = format!("http://127.0.0.1:{}/signalwire/voice", server.port);
+    let signature = python_signature(&url, &CALL);
+    let (status, body) = post_voice(&server, Some(("X-SignalWire-Signature", &signature)), &CALL);
+    assert_eq!(status, 200, "{body}");
+    let action = format!("http://127.0.0.1:{}/signalwire/after-stream", server.port);
+    assert!(
+        body.contains(&format!("<Connect action=\"{action}\">")),
+        "{body}"
+    );
+
+    let fields = [
+        ("CallSid", "CA7f3c"),
+        ("AccountSid", "AC-project"),
+        ("CallStatus", "in-progress"),
+    ];
+    let post = |signature: Option<&str>, fields: &[(&str, &str)]| {
+        let mut headers = vec![("Content-Type", "application/x-www-form-urlencoded")];
+        if let Some(s) = signature {
+            headers.push(("X-SignalWire-Signature", s));
+        }
+        http_request(
+            server.port,
+            "POST",
+            "/signalwire/after-stream",
+            &headers,
+            &form(fields),
+        )
+    };
+    let signature = python_signature(&action, &fields);
+    let (status, body) = post(Some(&signature), &fields);
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("<Hangup/>"), "{body}");
+
+    assert_eq!(post(None, &fields).0, 403, "no signature");
+    assert_eq!(post(Some("AAAA"), &fields).0, 403, "garbage signature");
+    let mut tampered = fields;
+    tampered[0] = ("CallSid", "CAother");
+    let (status, body) = post(Some(&signature), &tampered);
+    assert_eq!(status, 403, "a tampered field must break the signature");
+    assert!(!body.contains("Hangup"), "{body}");
+}

@@ -118,6 +118,10 @@ impl Config {
                 bail!("{name} must be at least 1 second");
             }
         }
+        let goodbye = sw.hangup_after_goodbye_secs;
+        if !(goodbye.is_finite() && (0.0..=3600.0).contains(&goodbye)) {
+            bail!("signalwire.hangup_after_goodbye_secs must be 0 (off) to 3600, got {goodbye}");
+        }
         if srv.max_requests == 0 || srv.max_requests >= srv.max_connections {
             bail!(
                 "server.max_requests ({}) must be at least 1 and below server.max_connections ({}): \

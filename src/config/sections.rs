@@ -202,6 +202,9 @@ pub struct SignalWireConfig {
     pub start_timeout_secs: u64,
     /// Seconds without media (or marks, keys) from a started stream after which its call ends.
     pub media_timeout_secs: u64,
+    /// Seconds of caller silence after the agent's goodbye before switchboard ends the call
+    /// (closes the stream; SignalWire then requests the `<Connect action>`). 0 disables.
+    pub hangup_after_goodbye_secs: f64,
 }
 
 /// The PersonaPlex server a call is bridged to.
@@ -279,6 +282,7 @@ impl Default for SignalWireConfig {
             codec: "PCMU@8000h".into(),
             start_timeout_secs: 5,
             media_timeout_secs: 20,
+            hangup_after_goodbye_secs: 3.0,
         }
     }
 }

@@ -129,6 +129,12 @@ fn bad_values_are_clear_errors() {
     let err = Config::from_toml("[signalwire]\ncodec = \"OPUS@48000h\"\n", no_env()).unwrap_err();
     assert!(format!("{err:#}").contains("codec"), "{err:#}");
     let err =
+        Config::from_toml("[signalwire]\nhangup_after_goodbye_secs = -1\n", no_env()).unwrap_err();
+    assert!(
+        format!("{err:#}").contains("hangup_after_goodbye_secs"),
+        "{err:#}"
+    );
+    let err =
         Config::from_toml("[personaplex]\nvoice_prompt = \"../etc/x.pt\"\n", no_env()).unwrap_err();
     assert!(format!("{err:#}").contains("URL"), "{err:#}");
     let err = Config::from_toml(

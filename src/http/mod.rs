@@ -91,6 +91,8 @@ pub fn call_settings(config: &Config) -> anyhow::Result<CallSettings> {
         restart_budget: pp.restart_budget,
         fallback_after: Duration::from_secs_f64(pp.fallback_after_secs),
         fallback: pp.fallback,
+        hangup_after_goodbye: (config.signalwire.hangup_after_goodbye_secs > 0.0)
+            .then(|| Duration::from_secs_f64(config.signalwire.hangup_after_goodbye_secs)),
         voicemail: Arc::new(voicemail_settings(config)?),
         legacy: config.legacy.enabled.then(|| {
             Arc::new(LegacySettings {
@@ -241,6 +243,10 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/signalwire/voice", web::post().to(voice::incoming_call))
         .route("/signalwire/voice", web::get().to(voice::incoming_call))
         .route("/signalwire/status", web::post().to(voice::status_callback))
+        .route(
+            "/signalwire/after-stream",
+            web::post().to(voice::after_stream),
+        )
         .route(
             "/signalwire/media/{call_sid}",
             web::get().to(media::call_media_socket),

@@ -139,20 +139,46 @@ pub async fn incoming_call(
     state.drain.note_answered();
     let stream_url = config.media_stream_url(call_sid);
     let token = state.media_secret.token(call_sid);
-    let status_url = format!(
-        "{}/signalwire/status",
-        config.server.public_base_url.trim_end_matches('/')
-    );
+    let base = config.server.public_base_url.trim_end_matches('/');
+    let status_url = format!("{base}/signalwire/status");
+    let action_url = format!("{base}/signalwire/after-stream");
     let document = cxml::connect_stream(&cxml::StreamResponse {
         url: &stream_url,
         auth_bearer_token: &token,
         status_callback: Some(&status_url),
         codec: Some(&config.signalwire.codec),
         parameters: &[("from", from), ("to", to), ("callSid", call_sid)],
+        action: Some(&action_url),
     });
     HttpResponse::Ok()
         .content_type("text/xml; charset=utf-8")
         .body(document)
+}
+
+/// `POST /signalwire/after-stream`: the `<Connect action>` webhook, requested by SignalWire
+/// when the media stream ends (the caller hung up, or switchboard closed the stream: goodbye,
+/// voicemail saved). Its cXML answer is what the call does next.
+pub async fn after_stream(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let body = match read_body(&req, payload, state.body_timeout()).await {
+        Ok(body) => body,
+        Err(e) => return e.response(),
+    };
+    let hook = match verify(&req, &body, &state) {
+        Ok(hook) => hook,
+        Err(refusal) => return refusal.response(),
+    };
+    let call_sid = hook.get("CallSid");
+    if is_valid_call_sid(call_sid) {
+        log::info!("call {call_sid}: stream over; hanging up");
+    }
+    // The one place deciding what follows the stream. A transfer will answer `<Dial>` here.
+    HttpResponse::Ok()
+        .content_type("text/xml; charset=utf-8")
+        .body(cxml::hangup())
 }
 
 /// `POST /signalwire/status`: stream and call status callbacks, recorded on the live call.

@@ -17,6 +17,9 @@ pub struct StreamResponse<'a> {
     pub codec: Option<&'a str>,
     /// `<Parameter>`s, delivered in `start.customParameters`.
     pub parameters: &'a [(&'a str, &'a str)],
+    /// `<Connect action>`: requested (a signed webhook) when the stream ends; its cXML answer
+    /// continues the call (`docs/signalwire.md` §1).
+    pub action: Option<&'a str>,
 }
 
 const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
@@ -51,7 +54,11 @@ fn push_attr(out: &mut String, name: &str, value: &str) {
 pub fn connect_stream(r: &StreamResponse) -> String {
     let mut out = String::with_capacity(512);
     out.push_str(DECLARATION);
-    out.push_str("<Response>\n  <Connect>\n    <Stream");
+    out.push_str("<Response>\n  <Connect");
+    if let Some(action) = r.action {
+        push_attr(&mut out, "action", action);
+    }
+    out.push_str(">\n    <Stream");
     push_attr(&mut out, "url", r.url);
     push_attr(&mut out, "authBearerToken", r.auth_bearer_token);
     if let Some(cb) = r.status_callback {
@@ -85,6 +92,11 @@ pub fn redirect(url: &str) -> String {
     push_escaped(&mut out, url);
     out.push_str("</Redirect>\n</Response>\n");
     out
+}
+
+/// Ends the call: the answer to the `<Connect action>` request once the stream is over.
+pub fn hangup() -> String {
+    format!("{DECLARATION}<Response>\n  <Hangup/>\n</Response>\n")
 }
 
 #[cfg(test)]
@@ -174,6 +186,7 @@ mod tests {
             status_callback: Some("https://voice.example.com/stream-status"),
             codec: Some("L16@16000h"),
             parameters: &[("caller", "+15551234567"), ("callSid", "76ac")],
+            action: Some("https://voice.example.com/signalwire/after-stream"),
         });
         assert!(doc.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"));
         let (elements, _) = parse(&doc);
@@ -211,6 +224,17 @@ mod tests {
         assert_eq!(attr(3, "name").as_deref(), Some("caller"));
         assert_eq!(attr(3, "value").as_deref(), Some("+15551234567"));
         assert_eq!(attr(4, "value").as_deref(), Some("76ac"));
+        assert_eq!(
+            attr(1, "action").as_deref(),
+            Some("https://voice.example.com/signalwire/after-stream")
+        );
+    }
+
+    #[test]
+    fn hangup_is_one_verb() {
+        let (elements, _) = parse(&hangup());
+        let paths: Vec<&str> = elements.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(paths, ["Response", "Response/Hangup"]);
     }
 
     #[test]
@@ -221,6 +245,7 @@ mod tests {
             status_callback: None,
             codec: None,
             parameters: &[],
+            action: None,
         });
         let (elements, _) = parse(&doc);
         assert_eq!(elements.len(), 3);
@@ -247,10 +272,11 @@ mod tests {
             status_callback: Some(nasty),
             codec: Some(nasty),
             parameters: &[(nasty, nasty)],
+            action: Some(nasty),
         });
         assert!(!doc.contains("a&b"), "raw ampersand in:\n{doc}");
         let (elements, _) = parse(&doc);
-        for (_, attrs) in &elements[2..] {
+        for (_, attrs) in &elements[1..] {
             for (_, v) in attrs {
                 assert_eq!(v, nasty);
             }

@@ -20,7 +20,7 @@ use futures_util::{SinkExt as _, StreamExt as _};
 use super::audio::{CallerAudio, Recorder};
 use super::emulator::Emulator;
 use super::summary::Summary;
-use super::webhook::{ring, IncomingCall};
+use super::webhook::{after_stream, ring, IncomingCall};
 use super::CallArgs;
 
 /// The telephony packet interval.
@@ -31,8 +31,8 @@ const FRAME: Duration = Duration::from_millis(20);
 pub async fn place_call(args: &CallArgs, samples: Vec<i16>) -> anyhow::Result<Summary> {
     let wire = args.codec.wire_format();
     let call_sid = args.call_sid.clone().unwrap_or_else(uuid_like);
-    let (url, token, parameters) = match &args.url {
-        Some(url) => (url.clone(), args.token.clone(), None),
+    let (url, token, parameters, action) = match &args.url {
+        Some(url) => (url.clone(), args.token.clone(), None, None),
         None => {
             let webhook = client(&args.webhook, args.insecure)?;
             let call = IncomingCall {
@@ -42,7 +42,12 @@ pub async fn place_call(args: &CallArgs, samples: Vec<i16>) -> anyhow::Result<Su
             };
             let target = ring(&webhook, &args.webhook, args.signing_key.as_deref(), &call).await?;
             log::info!("the webhook answered with the stream {}", target.url);
-            (target.url, target.token, Some(target.parameters))
+            (
+                target.url,
+                target.token,
+                Some(target.parameters),
+                target.action,
+            )
         }
     };
     let start = start_info(args, call_sid, parameters);
@@ -171,7 +176,16 @@ pub async fn place_call(args: &CallArgs, samples: Vec<i16>) -> anyhow::Result<Su
         );
     }
     recorder.finish()?;
-    Ok(emulator.summary(began.elapsed(), ended_by_server))
+    let mut summary = emulator.summary(began.elapsed(), ended_by_server);
+    // Like SignalWire: a stream the server ended continues with the `<Connect action>` answer.
+    if let (true, Some(action)) = (ended_by_server, action) {
+        let http = self::client(&action, args.insecure)?;
+        let verb =
+            after_stream(&http, &action, args.signing_key.as_deref(), &start.call_sid).await?;
+        log::info!("the action URL answered <{verb}>");
+        summary.after_stream = Some(verb);
+    }
+    Ok(summary)
 }
 
 /// awc prints a refused upgrade as "Invalid response status" without the status: say it, and

@@ -28,6 +28,9 @@ pub struct Summary {
     pub max_queue_ms: f64,
     /// True when the server closed the socket before the caller hung up.
     pub ended_by_server: bool,
+    /// The first verb of the `<Connect action>` answer, requested after the server closed the
+    /// stream (`hangup`); `None` when there was no action to request.
+    pub after_stream: Option<String>,
 }
 
 impl fmt::Display for Summary {
@@ -54,7 +57,11 @@ impl fmt::Display for Summary {
         )?;
         writeln!(f, "  clears:            {}", self.clears)?;
         writeln!(f, "  max queued audio:  {:.0} ms", self.max_queue_ms)?;
-        write!(f, "  bad frames:        {}", self.bad_frames)
+        write!(f, "  bad frames:        {}", self.bad_frames)?;
+        if let Some(verb) = &self.after_stream {
+            write!(f, "\n  after the stream:  {verb}")?;
+        }
+        Ok(())
     }
 }
 
@@ -75,6 +82,7 @@ mod tests {
             bad_frames: 2,
             max_queue_ms: 240.0,
             ended_by_server: true,
+            after_stream: Some("hangup".into()),
         };
         let text = s.to_string();
         for needle in [
@@ -88,6 +96,7 @@ mod tests {
             "clears:            3",
             "240 ms",
             "bad frames:        2",
+            "after the stream:  hangup",
         ] {
             assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
         }

@@ -24,6 +24,8 @@ pub struct StreamTarget {
     pub token: Option<String>,
     /// The `<Parameter>`s, sent back in `start.customParameters`.
     pub parameters: BTreeMap<String, String>,
+    /// The `<Connect action>` URL, requested once the stream is over.
+    pub action: Option<String>,
 }
 
 /// Posts the incoming-call webhook (signed with `signing_key` when given, as SignalWire signs
@@ -81,17 +83,20 @@ pub async fn ring(
 pub fn parse_stream(document: &str) -> anyhow::Result<StreamTarget> {
     let mut reader = Reader::from_str(document);
     let mut target: Option<StreamTarget> = None;
+    let mut action: Option<String> = None;
     loop {
         match reader.read_event().context("invalid XML")? {
             Event::Start(e) | Event::Empty(e) => {
                 let attributes = attributes(&e)?;
                 let get = |name: &str| attributes.get(name).cloned();
                 match (e.name().as_ref(), target.as_mut()) {
+                    ("Connect", None) => action = get("action"),
                     ("Stream", None) => {
                         target = Some(StreamTarget {
                             url: get("url").context("<Stream> without url")?,
                             token: get("authBearerToken"),
                             parameters: BTreeMap::new(),
+                            action: action.clone(),
                         })
                     }
                     ("Parameter", Some(stream)) => {
@@ -107,6 +112,70 @@ pub fn parse_stream(document: &str) -> anyhow::Result<StreamTarget> {
         }
     }
     target.context("no <Stream> in the document")
+}
+
+/// What SignalWire does once the stream is over: requests the `<Connect action>` URL with the
+/// call's form fields (signed like every webhook) and follows the cXML it gets. Returns the
+/// answer's first verb, lower-cased (`hangup`, `dial`, …).
+pub async fn after_stream(
+    client: &awc::Client,
+    action: &str,
+    signing_key: Option<&str>,
+    call_sid: &str,
+) -> anyhow::Result<String> {
+    let params: Vec<(String, String)> = [
+        ("CallSid", call_sid),
+        ("AccountSid", "AC-simulator"),
+        ("CallStatus", "in-progress"),
+        ("Direction", "inbound"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    let mut request = client.post(action);
+    if let Some(key) = signing_key {
+        request = request.insert_header((
+            "X-SignalWire-Signature",
+            signature::expected_signature(key, action, &params),
+        ));
+    }
+    let mut response = request
+        .send_form(&params)
+        .await
+        .map_err(|e| anyhow!("cannot reach the action URL {action}: {e}"))?;
+    let body = response
+        .body()
+        .limit(64 * 1024)
+        .await
+        .with_context(|| format!("reading the answer of {action}"))?;
+    let body = String::from_utf8_lossy(&body);
+    if !response.status().is_success() {
+        bail!(
+            "the action URL {action} answered {}: {}",
+            response.status(),
+            body.trim()
+        );
+    }
+    first_verb(&body).with_context(|| format!("in the answer of {action}"))
+}
+
+/// The first verb inside `<Response>`, lower-cased.
+pub fn first_verb(document: &str) -> anyhow::Result<String> {
+    let mut reader = Reader::from_str(document);
+    let mut in_response = false;
+    loop {
+        match reader.read_event().context("invalid XML")? {
+            Event::Start(e) | Event::Empty(e) => {
+                let name = e.name().as_ref().to_owned();
+                if in_response {
+                    return Ok(name.to_ascii_lowercase());
+                }
+                in_response = name == "Response";
+            }
+            Event::Eof => bail!("no verb in the document"),
+            _ => {}
+        }
+    }
 }
 
 fn attributes(e: &quick_xml::events::BytesStart) -> anyhow::Result<BTreeMap<String, String>> {
@@ -134,6 +203,7 @@ mod tests {
             status_callback: Some("https://voice.example.com/signalwire/status"),
             codec: Some("PCMU@8000h"),
             parameters: &[("from", "+1555"), ("callSid", "CA1")],
+            action: Some("https://voice.example.com/signalwire/after-stream"),
         });
         let target = parse_stream(&document).unwrap();
         assert_eq!(
@@ -145,8 +215,22 @@ mod tests {
                     ("callSid".into(), "CA1".into()),
                     ("from".into(), "+1555".into()),
                 ]),
+                action: Some("https://voice.example.com/signalwire/after-stream".into()),
             }
         );
+    }
+
+    #[test]
+    fn the_first_verb_is_read() {
+        assert_eq!(
+            first_verb(&crate::signalwire::cxml::hangup()).unwrap(),
+            "hangup"
+        );
+        assert_eq!(
+            first_verb("<Response><Dial>+1555</Dial></Response>").unwrap(),
+            "dial"
+        );
+        assert!(first_verb("<Response></Response>").is_err());
     }
 
     #[test]

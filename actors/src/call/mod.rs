@@ -12,6 +12,7 @@
 
 pub mod announcer;
 pub mod booking_executor;
+pub mod goodbye;
 pub mod legacy_pipeline;
 pub mod media_session;
 pub mod media_writer;
@@ -65,6 +66,8 @@ pub struct CallSettings {
     pub fallback_after: std::time::Duration,
     /// What a call gets when PersonaPlex is disabled, busy or gone.
     pub fallback: FallbackEngine,
+    /// Caller silence after the agent's goodbye that ends the call; `None`: never.
+    pub hangup_after_goodbye: Option<std::time::Duration>,
     pub voicemail: Arc<VoicemailSettings>,
     /// The legacy pipeline's endpoints; `None` when it is not configured.
     pub legacy: Option<Arc<LegacySettings>>,

@@ -36,6 +36,7 @@ impl CallSupervisor {
             "{SENTENCE_MARK}{}",
             self.sentences_said
         )));
+        self.check_goodbye(self.sentences_said, sentence);
     }
 
     /// The persona prompt for a new session: the configured override, or the business's
@@ -241,6 +242,9 @@ impl Handler<LinkReport> for CallSupervisor {
                 self.promote_standby(ctx);
             }
             LinkEvent::Text(piece) if serving => {
+                if !piece.trim().is_empty() {
+                    self.cancel_goodbye("the agent spoke again", ctx);
+                }
                 let before = self.transcript.text().len();
                 for sentence in self.transcript.push(&piece) {
                     self.sentence_said(&sentence);

@@ -3,9 +3,11 @@
 //! [`mod@self`] holds the call's state and its life (start, hang-up, teardown);
 //! [`agent`] handles the PersonaPlex sessions (lease, handshake, text, failure, restart);
 //! [`fallback`] hands the call to the legacy pipeline or voicemail when PersonaPlex cannot serve;
+//! [`closing`] ends the call after the agent's goodbye and the caller's silence;
 //! [`tools`] handles what the ToolBridge did (results spoken to the caller, prompt facts).
 
 mod agent;
+mod closing;
 mod fallback;
 mod tools;
 
@@ -104,6 +106,10 @@ pub struct CallSupervisor {
     /// The business was closed when the call came in and the agent answers it
     /// (`after_hours = "agent"`): every session's prompt carries the after-hours line.
     after_hours: bool,
+    /// The sentence number of the agent's goodbye, until the caller has heard it.
+    goodbye_mark: Option<u64>,
+    /// Runs while the caller is silent after the goodbye; when it fires, the call ends.
+    goodbye_wait: Option<SpawnHandle>,
     /// How the call turned out, for the call record.
     outcome: &'static str,
     ended: bool,
@@ -157,6 +163,8 @@ impl CallSupervisor {
             restarts_left,
             restarts_done: 0,
             after_hours: false,
+            goodbye_mark: None,
+            goodbye_wait: None,
             outcome: "completed",
             ended: false,
         }
@@ -378,11 +386,13 @@ impl Handler<CallerEvent> for CallSupervisor {
                     .and_then(|n| n.parse::<u64>().ok())
                 {
                     self.stats.sentences_heard.fetch_max(n, Ordering::Relaxed);
+                    self.sentence_heard(n, ctx);
                 }
             }
             // Which key stays out of the log: keys can spell a PIN.
             CallerEvent::Dtmf(_key) => {
-                log::info!("call {}: caller pressed a key", self.setup.call_sid)
+                log::info!("call {}: caller pressed a key", self.setup.call_sid);
+                self.cancel_goodbye("a key was pressed", ctx);
             }
             CallerEvent::Hangup { reason } => self.end(&reason, ctx),
             CallerEvent::TimedOut { reason } => {
