@@ -535,14 +535,7 @@ fn with_the_llm_extractor_configured_the_model_reads_the_booking() {
         notes.contains("details read by the llm extractor"),
         "{notes}"
     );
-    let store = open_store(&server);
-    let midnight = jiff::civil::time(0, 0, 0, 0);
-    let rows = store
-        .appointments_between(
-            day.to_datetime(midnight),
-            day.tomorrow().unwrap().to_datetime(midnight),
-        )
-        .unwrap();
+    let rows = rows_on(&server, day);
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(
         (rows[0].name.as_str(), rows[0].service.as_str()),

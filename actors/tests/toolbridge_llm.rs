@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use actix::{Actor, Context, Handler};
 use actors::booking::business::Business;
+use actors::booking::sentences::spoken_date;
 use actors::booking::BookingDetails;
 use actors::call::booking_executor::BookingExecutor;
 use actors::call::messages::Shutdown;
@@ -59,33 +60,6 @@ fn days() -> (Date, Date) {
     (today, day)
 }
 
-/// "March 10th": how the agent reads the appointment day.
-fn spoken(day: Date) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let n = day.day();
-    let suffix = match (n % 10, n) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{} {n}{suffix}", MONTHS[day.month() as usize - 1])
-}
-
 /// The agent's side of the call: the details read back, then the commitment.
 fn agent_sentences(day: Date) -> Vec<String> {
     vec![
@@ -94,7 +68,7 @@ fn agent_sentences(day: Date) -> Vec<String> {
         "Your number is five five five, one two three, four five six seven.".into(),
         format!(
             "I have you down for the noisy faucet in the bathroom on {} at 3 PM.",
-            spoken(day)
+            spoken_date(day)
         ),
         "Let me book that for you.".into(),
     ]
@@ -113,7 +87,7 @@ fn good_answer(day: Date) -> Value {
         "problem": "noisy faucet in the bathroom",
         "date": day.to_string(),
         "time": "15:00",
-        "date_said": spoken(day),
+        "date_said": spoken_date(day),
         "time_said": "at 3 PM",
     })
 }

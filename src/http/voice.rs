@@ -45,6 +45,19 @@ impl Refusal {
     }
 }
 
+/// Reads a webhook's body (bounded in size and time) and checks it: every SignalWire webhook
+/// starts here. `Err` is the answer to send instead.
+async fn signed_webhook(
+    req: &HttpRequest,
+    payload: web::Payload,
+    state: &AppState,
+) -> Result<Webhook, HttpResponse> {
+    let body = read_body(req, payload, state.body_timeout())
+        .await
+        .map_err(|e| e.response())?;
+    verify(req, &body, state).map_err(|refusal| refusal.response())
+}
+
 /// Parses the form parameters and checks the signature when a signing key is configured.
 fn verify(req: &HttpRequest, body: &[u8], state: &AppState) -> Result<Webhook, Refusal> {
     // GET webhooks carry their fields in the query; POST ones in the form body.
@@ -102,13 +115,9 @@ pub async fn incoming_call(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    let body = match read_body(&req, payload, state.body_timeout()).await {
-        Ok(body) => body,
-        Err(e) => return e.response(),
-    };
-    let hook = match verify(&req, &body, &state) {
+    let hook = match signed_webhook(&req, payload, &state).await {
         Ok(hook) => hook,
-        Err(refusal) => return refusal.response(),
+        Err(refused) => return refused,
     };
     let (call_sid, from, to) = (hook.get("CallSid"), hook.get("From"), hook.get("To"));
     if call_sid.is_empty() {
@@ -163,13 +172,9 @@ pub async fn after_stream(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    let body = match read_body(&req, payload, state.body_timeout()).await {
-        Ok(body) => body,
-        Err(e) => return e.response(),
-    };
-    let hook = match verify(&req, &body, &state) {
+    let hook = match signed_webhook(&req, payload, &state).await {
         Ok(hook) => hook,
-        Err(refusal) => return refusal.response(),
+        Err(refused) => return refused,
     };
     let call_sid = hook.get("CallSid");
     if is_valid_call_sid(call_sid) {
@@ -187,13 +192,9 @@ pub async fn status_callback(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    let body = match read_body(&req, payload, state.body_timeout()).await {
-        Ok(body) => body,
-        Err(e) => return e.response(),
-    };
-    let hook = match verify(&req, &body, &state) {
+    let hook = match signed_webhook(&req, payload, &state).await {
         Ok(hook) => hook,
-        Err(refusal) => return refusal.response(),
+        Err(refused) => return refused,
     };
     let call_sid = hook.get("CallSid");
     let event = [hook.get("StreamEvent"), hook.get("CallStatus")]
